@@ -1,0 +1,233 @@
+"""The one permission gate: who may see and do what.
+
+Every view, export, search, count and dashboard figure asks this module:
+querysets through `visible(user, queryset)` (reached as
+`Model.objects.for_user(user)`), single actions through
+`can(user, action, obj)`. No other module decides access.
+
+The rules, in short (see the README's Roles section):
+
+* office staff and the head act on every cooperation record; the head also
+  manages users and units;
+* leadership and auditors read everything and change nothing here;
+* unit staff read every partner and every agreement in force or past, and
+  act for their own units and every unit below them (a jurusan's staff act
+  for its prodis);
+* a record not yet in force (a draft, or in negotiation) is seen only by its
+  units, the office, the head, leadership, auditors and whoever it is
+  assigned to.
+"""
+
+from django.db.models import Q
+from django.http import Http404
+
+from mitra.core.models import Role
+
+
+class Action:
+    VIEW = "view"
+    ADD = "add"
+    CHANGE = "change"
+    DELETE = "delete"
+    MERGE = "merge"
+    IMPORT = "import"
+    MANAGE_USERS = "manage_users"
+    #: Add an activity under an agreement: asked of the agreement.
+    ADD_ACTIVITY = "add_activity"
+
+
+#: Roles that read every cooperation record.
+READ_ALL = frozenset({Role.OFFICE, Role.HEAD, Role.LEADER, Role.AUDITOR})
+#: Roles that change every cooperation record.
+MANAGE_ALL = frozenset({Role.OFFICE, Role.HEAD})
+
+
+def is_staff_user(user):
+    return bool(user and user.is_authenticated and user.is_active)
+
+
+def reads_all(user):
+    return is_staff_user(user) and (user.is_superuser or user.role in READ_ALL)
+
+
+def manages_all(user):
+    return is_staff_user(user) and (user.is_superuser or user.role in MANAGE_ALL)
+
+
+def acting_unit_ids(user):
+    return user.acting_unit_ids if is_staff_user(user) else frozenset()
+
+
+# --- Rules per model -------------------------------------------------------
+# Each rule is a pair: `rows(user, queryset)` restricts a queryset, and
+# `allows(user, action, obj)` decides one action on one object (or on the
+# model class for ADD and IMPORT).
+
+
+def _agreement_rows(user, queryset):
+    from mitra.agreements.models import PRE_SIGNING, Agreement
+
+    if reads_all(user):
+        return queryset
+    units = acting_unit_ids(user)
+    own = Agreement.units.through.objects.filter(unit_id__in=units)
+    return queryset.filter(
+        ~Q(status__in=PRE_SIGNING)
+        | Q(pk__in=own.values("agreement_id"))
+        | Q(responsible_user=user)
+        | Q(created_by=user)
+    )
+
+
+def _agreement_is_own(user, agreement):
+    units = acting_unit_ids(user)
+    return any(unit.pk in units for unit in agreement.units.all())
+
+
+def _agreement_allows(user, action, agreement):
+    from mitra.agreements.models import Agreement, Status
+
+    if action == Action.VIEW:
+        return _agreement_rows(user, Agreement.objects.filter(pk=agreement.pk)).exists()
+    if action == Action.ADD:
+        return manages_all(user) or (
+            is_staff_user(user) and user.role == Role.UNIT and bool(user.units.exists())
+        )
+    if action == Action.IMPORT:
+        return manages_all(user)
+    if manages_all(user):
+        return action != Action.DELETE or agreement.status == Status.DRAFT
+    if not is_staff_user(user) or user.role != Role.UNIT:
+        return False
+    if action in (Action.CHANGE, Action.ADD_ACTIVITY):
+        return _agreement_is_own(user, agreement)
+    if action == Action.DELETE:
+        return agreement.status == Status.DRAFT and _agreement_is_own(user, agreement)
+    return False
+
+
+def _activity_rows(user, queryset):
+    from mitra.agreements.models import Agreement
+
+    if reads_all(user):
+        return queryset
+    agreements = _agreement_rows(user, Agreement.objects.all())
+    return queryset.filter(agreement__in=agreements.values("pk"))
+
+
+def _activity_allows(user, action, activity):
+    from mitra.agreements.models import Activity
+
+    if action == Action.VIEW:
+        return _activity_rows(user, Activity.objects.filter(pk=activity.pk)).exists()
+    if manages_all(user):
+        return True
+    if not is_staff_user(user) or user.role != Role.UNIT:
+        return False
+    return _agreement_is_own(user, activity.agreement) or (
+        activity.unit_id is not None and activity.unit_id in acting_unit_ids(user)
+    )
+
+
+def _read_all_staff_rows(user, queryset):
+    return queryset if is_staff_user(user) else queryset.none()
+
+
+def _partner_allows(user, action, partner):
+    if action == Action.VIEW:
+        return is_staff_user(user)
+    if action == Action.ADD:
+        return manages_all(user) or (is_staff_user(user) and user.role == Role.UNIT)
+    if action in (Action.CHANGE, Action.MERGE, Action.IMPORT):
+        return manages_all(user)
+    if action == Action.DELETE:
+        return manages_all(user) and not partner.agreements.exists()
+    return False
+
+
+def _contact_allows(user, action, contact):
+    if action == Action.VIEW:
+        return is_staff_user(user)
+    return manages_all(user)
+
+
+def _unit_allows(user, action, unit):
+    if action == Action.VIEW:
+        return is_staff_user(user)
+    return is_staff_user(user) and (user.is_superuser or user.role == Role.HEAD)
+
+
+def _user_rows(user, queryset):
+    if is_staff_user(user) and (user.is_superuser or user.role == Role.HEAD):
+        return queryset
+    return queryset.filter(pk=user.pk) if is_staff_user(user) else queryset.none()
+
+
+def _user_allows(user, action, target):
+    if action == Action.VIEW:
+        return is_staff_user(user) and (
+            user.pk == getattr(target, "pk", None)
+            or user.is_superuser
+            or user.role == Role.HEAD
+        )
+    return is_staff_user(user) and (user.is_superuser or user.role == Role.HEAD)
+
+
+def _import_rows(user, queryset):
+    return queryset if manages_all(user) else queryset.none()
+
+
+def _import_allows(user, action, batch):
+    return manages_all(user)
+
+
+RULES = {
+    "agreements.agreement": (_agreement_rows, _agreement_allows),
+    "agreements.activity": (_activity_rows, _activity_allows),
+    "partners.partner": (_read_all_staff_rows, _partner_allows),
+    "partners.contact": (_read_all_staff_rows, _contact_allows),
+    "core.unit": (_read_all_staff_rows, _unit_allows),
+    "core.user": (_user_rows, _user_allows),
+    "imports.importbatch": (_import_rows, _import_allows),
+}
+
+
+def _rule(model):
+    try:
+        return RULES[model._meta.label_lower]
+    except KeyError:
+        raise LookupError(f"No permission rule for {model._meta.label}") from None
+
+
+def visible(user, queryset):
+    """Return the rows of `queryset` that `user` may see."""
+    if not is_staff_user(user):
+        return queryset.none()
+    rows, _allows = _rule(queryset.model)
+    return rows(user, queryset)
+
+
+def can(user, action, obj):
+    """Return whether `user` may do `action` on `obj` (or on a model class)."""
+    if not is_staff_user(user):
+        return False
+    _rows, allows = _rule(obj)
+    if action == Action.VIEW and user.is_superuser:
+        return True
+    return bool(allows(user, action, obj))
+
+
+def get_for_user_or_404(queryset, user, **lookup):
+    """Fetch one row the user may see, or raise Http404 as if it did not exist."""
+    try:
+        return visible(user, queryset).get(**lookup)
+    except queryset.model.DoesNotExist as error:
+        raise Http404 from error
+
+
+def require(user, action, obj):
+    """Raise PermissionDenied unless `can(user, action, obj)`."""
+    from django.core.exceptions import PermissionDenied
+
+    if not can(user, action, obj):
+        raise PermissionDenied

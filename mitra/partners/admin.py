@@ -1,0 +1,33 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from mitra.partners.models import Contact, Partner, PartnerAlias, PartnerKind, PartnerMerge
+
+
+@admin.register(PartnerKind)
+class PartnerKindAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "name_en", "is_industry", "ordering"]
+
+
+class AliasInline(admin.TabularInline):
+    model = PartnerAlias
+    extra = 0
+
+
+class ContactInline(admin.TabularInline):
+    model = Contact
+    extra = 0
+
+
+@admin.register(Partner)
+class PartnerAdmin(SimpleHistoryAdmin):
+    list_display = ["code", "name", "kind", "scope", "country"]
+    list_filter = ["kind", "scope"]
+    search_fields = ["name", "code", "aliases__name"]
+    inlines = [AliasInline, ContactInline]
+
+
+@admin.register(PartnerMerge)
+class PartnerMergeAdmin(admin.ModelAdmin):
+    list_display = ["absorbed_name", "kept", "merged_by", "merged_at"]
+    readonly_fields = ["kept", "absorbed_name", "absorbed_code", "moved", "merged_by"]

@@ -1,0 +1,5 @@
+from django.http import HttpResponse
+
+
+def partner_list(request):
+    return HttpResponse("partners")

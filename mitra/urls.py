@@ -1,0 +1,19 @@
+from django.contrib import admin
+from django.contrib.auth.decorators import login_not_required
+from django.urls import include, path
+from django.views.generic import RedirectView
+from django.views.i18n import set_language
+
+urlpatterns = [
+    path("", RedirectView.as_view(pattern_name="reports:dashboard"), name="home"),
+    path("accounts/", include("mitra.core.urls")),
+    path("i18n/setlang/", login_not_required(set_language), name="set_language"),
+    path("partners/", include("mitra.partners.urls")),
+    path("agreements/", include("mitra.agreements.urls")),
+    path("imports/", include("mitra.imports.urls")),
+    path("reports/", include("mitra.reports.urls")),
+    path("admin/", admin.site.urls),
+]
+
+admin.site.site_header = "Mitra"
+admin.site.site_title = "Mitra"
