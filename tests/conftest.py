@@ -33,7 +33,9 @@ def units(db):
         "jb1": UnitFactory(
             code="JB1", name="Prodi B1", kind=UnitKind.PRODI, parent=jb, level="D3"
         ),
-        "office": UnitFactory(code="OFF", name="Humas", kind=UnitKind.UNIT, parent=root),
+        "office": UnitFactory(
+            code="OFF", name="Humas", kind=UnitKind.UNIT, parent=root
+        ),
     }
 
 
@@ -41,7 +43,9 @@ def units(db):
 def users(units):
     """One named user per role; unit staff of jurusan A and of jurusan B."""
     return {
-        "office": UserFactory(username="office", role=Role.OFFICE, units=[units["office"]]),
+        "office": UserFactory(
+            username="office", role=Role.OFFICE, units=[units["office"]]
+        ),
         "head": UserFactory(username="head", role=Role.HEAD, units=[units["office"]]),
         "leader": UserFactory(username="leader", role=Role.LEADER),
         "auditor": UserFactory(username="auditor", role=Role.AUDITOR),

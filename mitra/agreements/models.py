@@ -13,6 +13,7 @@ import datetime
 from django.conf import settings
 from django.db import models
 from django.db.models import Case, Q, Value, When
+from django.db.models.functions import Coalesce, NullIf
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -104,6 +105,12 @@ class AgreementQuerySet(models.QuerySet):
 
     def filter_validity(self, value, today):
         return self.with_validity(today).filter(validity=value)
+
+    def with_effective_scope(self):
+        """Annotate `effective_scope_value`: own scope, else the partner's."""
+        return self.annotate(
+            effective_scope_value=Coalesce(NullIf("scope", Value("")), "partner__scope")
+        )
 
 
 class Agreement(TridharmaFieldsModel, TimeStampedModel):
@@ -388,6 +395,13 @@ class Participation(models.Model):
         return f"{self.activity} — {self.unit}"
 
 
+class EvidenceQuerySet(models.QuerySet):
+    def for_user(self, user):
+        from mitra.core.permissions import visible
+
+        return visible(user, self)
+
+
 class Evidence(TimeStampedModel):
     """A file proving an activity took place (report, photo, certificate)."""
 
@@ -410,6 +424,7 @@ class Evidence(TimeStampedModel):
     )
 
     history = HistoricalRecords()
+    objects = EvidenceQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]

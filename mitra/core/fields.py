@@ -46,7 +46,5 @@ class TridharmaFieldsModel(models.Model):
 
     def fields_display(self):
         return ", ".join(
-            str(label)
-            for value, label in Tridharma.choices
-            if getattr(self, value)
+            str(label) for value, label in Tridharma.choices if getattr(self, value)
         )

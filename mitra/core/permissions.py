@@ -118,6 +118,10 @@ def _activity_rows(user, queryset):
 def _activity_allows(user, action, activity):
     from mitra.agreements.models import Activity
 
+    if isinstance(activity, type):
+        # Adding is decided on the agreement (Action.ADD_ACTIVITY); on the
+        # bare model only the office may be asked.
+        return manages_all(user)
     if action == Action.VIEW:
         return _activity_rows(user, Activity.objects.filter(pk=activity.pk)).exists()
     if manages_all(user):
@@ -127,6 +131,26 @@ def _activity_allows(user, action, activity):
     return _agreement_is_own(user, activity.agreement) or (
         activity.unit_id is not None and activity.unit_id in acting_unit_ids(user)
     )
+
+
+def _evidence_rows(user, queryset):
+    from mitra.agreements.models import Activity
+
+    if reads_all(user):
+        return queryset
+    activities = _activity_rows(user, Activity.objects.all())
+    return queryset.filter(activity__in=activities.values("pk"))
+
+
+def _evidence_allows(user, action, evidence):
+    """Evidence follows its activity: see it, or change it, with the activity."""
+    from mitra.agreements.models import Evidence
+
+    if isinstance(evidence, type):
+        return manages_all(user)
+    if action == Action.VIEW:
+        return _evidence_rows(user, Evidence.objects.filter(pk=evidence.pk)).exists()
+    return _activity_allows(user, Action.CHANGE, evidence.activity)
 
 
 def _read_all_staff_rows(user, queryset):
@@ -184,6 +208,7 @@ def _import_allows(user, action, batch):
 RULES = {
     "agreements.agreement": (_agreement_rows, _agreement_allows),
     "agreements.activity": (_activity_rows, _activity_allows),
+    "agreements.evidence": (_evidence_rows, _evidence_allows),
     "partners.partner": (_read_all_staff_rows, _partner_allows),
     "partners.contact": (_read_all_staff_rows, _contact_allows),
     "core.unit": (_read_all_staff_rows, _unit_allows),

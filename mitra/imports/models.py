@@ -12,6 +12,13 @@ from django.utils.translation import gettext_lazy as _
 from mitra.core.files import private_upload_to
 
 
+class ImportBatchQuerySet(models.QuerySet):
+    def for_user(self, user):
+        from mitra.core.permissions import visible
+
+        return visible(user, self)
+
+
 class ImportBatch(models.Model):
     """One register file on its way into Mitra."""
 
@@ -39,6 +46,8 @@ class ImportBatch(models.Model):
     )
     created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
     committed_at = models.DateTimeField(_("imported at"), null=True, blank=True)
+
+    objects = ImportBatchQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]

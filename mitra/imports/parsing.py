@@ -516,8 +516,7 @@ _LEADING_WORD = re.compile(r"([a-z']+),? ?(?=\d)", re.ASCII)
 _SPACED_SEPARATOR = re.compile(r" ?([-/.,]) ?")
 
 _NOT_A_DATE = _(
-    "Not a date: %(value)s (write it as 12 Januari 2024, 12/01/2024 or "
-    "2024-01-12)"
+    "Not a date: %(value)s (write it as 12 Januari 2024, 12/01/2024 or 2024-01-12)"
 )
 _IMPOSSIBLE_DATE = _("Impossible date: %(value)s")
 _MONTH_FIRST_DATE = _(
@@ -526,8 +525,7 @@ _MONTH_FIRST_DATE = _(
 )
 _UNKNOWN_MONTH = _("Unknown month name in the date %(value)s")
 _DATE_OUT_OF_RANGE = _(
-    "Date out of range: %(value)s (expected a year from %(earliest)s to "
-    "%(latest)s)"
+    "Date out of range: %(value)s (expected a year from %(earliest)s to %(latest)s)"
 )
 
 
@@ -663,7 +661,7 @@ def parse_end_date(
     return parse_date(value)
 
 
-# --- vocabularies ---------------------------------------------------------
+# --- terms ----------------------------------------------------------------
 
 _UNKNOWN_SCOPE = _("Unknown scope: %(value)s (expected one of %(accepted)s)")
 _UNKNOWN_DOCUMENT_TYPE = _(

@@ -109,6 +109,9 @@ class Partner(TimeStampedModel):
         if not self.code:
             self.code = f"M{self.pk:05d}"
             type(self).objects.filter(pk=self.pk).update(code=self.code)
+            # The creation entry was written before the code existed; without
+            # it the first edit would show the code as changed.
+            self.history.filter(code__isnull=True).update(code=self.code)
 
 
 class PartnerAlias(models.Model):
@@ -204,3 +207,43 @@ class PartnerMerge(models.Model):
 
     def __str__(self):
         return f"{self.absorbed_name} → {self.kept}"
+
+
+class DuplicateDismissal(models.Model):
+    """A pair of partners a person judged not to be the same organisation.
+
+    Kept so the pair is not suggested as a likely duplicate again. The pair is
+    stored in one order (lower id first), so it is recorded only once.
+    """
+
+    # No reverse accessors: the pair is always looked up from both sides.
+    partner_a = models.ForeignKey(
+        Partner, on_delete=models.CASCADE, related_name="+"
+    )
+    partner_b = models.ForeignKey(
+        Partner, on_delete=models.CASCADE, related_name="+"
+    )
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("dismissed by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    at = models.DateTimeField(_("dismissed at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("dismissed duplicate")
+        verbose_name_plural = _("dismissed duplicates")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partner_a", "partner_b"], name="one_dismissal_per_pair"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(partner_a__lt=models.F("partner_b")),
+                name="dismissal_pair_in_order",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.partner_a_id} ≠ {self.partner_b_id}"

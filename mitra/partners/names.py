@@ -130,13 +130,13 @@ class Match:
 
 
 _APOSTROPHES = re.compile("['\u2018\u2019\u02bc\u0060\u00b4]")
-# Letters separated by dots, as in "P.T." or "S.A.", read as one word.
+# So that "P.T." and "S.A." are the legal forms, not two one-letter words.
 _DOTTED_LETTERS = re.compile(r"(?<![^\W_])[^\W\d_](?:\.[^\W\d_])+\.?(?![^\W_])")
 _WORD = re.compile(r"[^\W_]+")
 
 
 def _fold(text: str) -> str:
-    # Upper-casing before case folding makes "ı" and "I", "ß" and "SS" agree.
+    # Upper-casing before case folding makes a dotless i agree with "I".
     text = unicodedata.normalize("NFKD", text).upper().casefold()
     text = unicodedata.normalize("NFKD", text)
     return "".join(char for char in text if not unicodedata.combining(char))
@@ -183,12 +183,12 @@ def initials(name: str) -> str:
     a number counts as a whole (``SMK Negeri 1 Batam`` gives ``SN1B``).
     """
     return "".join(
-        word if word.isdigit() else word[0]
-        for word in _significant(_key_words(name))
+        word if word.isdigit() else word[0] for word in _significant(_key_words(name))
     ).upper()
 
 
-# How much of an exact word each way of abbreviating it is worth.
+# An abbreviation is weaker evidence than the word written out, and initials or
+# a contraction weaker than a truncated word.
 _TRUNCATION = 0.9
 _DICTIONARY = 0.9
 _INITIALS = 0.8
@@ -196,6 +196,10 @@ _CONTRACTION = 0.8
 _ALIAS_SCORE = 95.0
 _JOINED_SCORE = 95.0
 _SIMILAR_WORD = 80
+# Abbreviations are short and names have few words; the limits keep the work
+# small when a paragraph is pasted into a name field.
+_LONGEST_ABBREVIATION = 24
+_MOST_WORDS = 40
 
 
 @dataclass(frozen=True, slots=True)
@@ -235,10 +239,10 @@ def _spans(token: str, words: tuple[str, ...], start: int) -> tuple[_Span, ...]:
     (contraction ``poli`` + ``ne`` + ``c``).  Small words may be left out
     inside the run, fillers such as *negeri* only by contractions.
     """
-    # rest(pos, index) -> {(end, all pieces one letter, a filler was skipped)}
     memo: dict[tuple[int, int], set[tuple[int, bool, bool]]] = {}
 
     def rest(pos: int, index: int) -> set[tuple[int, bool, bool]]:
+        """Return (end, all pieces one letter, a filler skipped) for token[pos:]."""
         if (pos, index) in memo:
             return memo[pos, index]
         memo[pos, index] = found = set()
@@ -262,7 +266,7 @@ def _spans(token: str, words: tuple[str, ...], start: int) -> tuple[_Span, ...]:
         if span.end not in best or span.weight > best[span.end].weight:
             best[span.end] = span
 
-    if not token or start >= len(words):
+    if not token or start >= len(words) or len(token) > _LONGEST_ABBREVIATION:
         return ()
     for next_pos, next_index, length, table in _pieces(token, 0, words, start):
         if next_pos == len(token):
@@ -292,10 +296,10 @@ def _alignment(
     Every word on both sides must be accounted for, word by word in order:
     equal, or one word abbreviating a run of words of the other side.
     """
-    # cost(i, j) -> (lost weight, steps taken, every step was initials)
     memo: dict[tuple[int, int], tuple[float, int, bool] | None] = {}
 
     def cost(i: int, j: int) -> tuple[float, int, bool] | None:
+        """Return (weight lost, steps, all steps initials) for the rest, or None."""
         if i == len(left) and j == len(right):
             return 0.0, 0, True
         if i == len(left) or j == len(right):
@@ -343,29 +347,36 @@ def _similarity(left: tuple[str, ...], right: tuple[str, ...]) -> float:
     if "".join(left) == "".join(right):
         return _JOINED_SCORE
     for one, other in ((left, right), (right, left)):
-        for word in _significant(one):
+        twins = set(other)
+        for word in set(_significant(one)) - twins:
             if any(char.isdigit() for char in word):
-                if word not in other:
-                    return 0.0
-            elif max(fuzz.ratio(word, near) for near in other) < _SIMILAR_WORD:
+                return 0.0
+            if max(fuzz.ratio(word, near) for near in twins) < _SIMILAR_WORD:
                 return 0.0
     return fuzz.token_sort_ratio(" ".join(left), " ".join(right))
 
 
 def _compare(left: tuple[str, ...], right: tuple[str, ...]) -> tuple[float, Reason]:
+    if max(len(left), len(right)) > _MOST_WORDS:
+        return 0.0, Reason.SIMILAR
     best = (_similarity(left, right), Reason.SIMILAR)
     for one, one_kind in _variants(left):
         for other, other_kind in _variants(right):
-            if "alias" in (one_kind, other_kind) and one_kind == other_kind:
+            if one_kind == other_kind == "alias":
                 continue
             if one == other:
-                if one_kind != "full" or other_kind != "full":
-                    best = max(best, (_ALIAS_SCORE, Reason.INITIALS))
+                written_out = (one_kind, other_kind) == ("full", "full")
+                if not written_out and best[0] < _ALIAS_SCORE:
+                    best = (_ALIAS_SCORE, Reason.INITIALS)
+                continue
+            # Two bodies may share initials; only their full names tell.
+            if "alias" in (one_kind, other_kind):
                 continue
             if found := _alignment(one, other):
                 score, only_initials = found
-                reason = Reason.INITIALS if only_initials else Reason.ABBREVIATION
-                best = max(best, (score, reason))
+                if score > best[0]:
+                    reason = Reason.INITIALS if only_initials else Reason.ABBREVIATION
+                    best = (score, reason)
     return best
 
 
