@@ -71,6 +71,7 @@ _DUPLICATE_NAME = _(
     "This name is already used by the partner %(partner)s (%(code)s)."
 )
 _EMPTY_NAME = _("Enter a name with at least one letter or digit.")
+_NAME_TAKEN_MEANWHILE = _("This name was just saved for another partner.")
 
 
 # --- names ---------------------------------------------------------------
@@ -121,15 +122,10 @@ def _save(instance, *, by, reason=None):
             instance.save()
     except IntegrityError as error:
         # Two people saving the same new name at once: the database's unique
-        # key catches what the check above could not.
-        raise ValidationError(
-            {"name": ValidationError(_EMPTY_NAME if False else _DUPLICATE_NAME_RACE)}
-        ) from error
+        # key catches what the check before saving could not.
+        raise ValidationError({"name": _NAME_TAKEN_MEANWHILE}) from error
     finally:
         instance.__dict__.pop("_change_reason", None)
-
-
-_DUPLICATE_NAME_RACE = _("This name was just saved for another partner.")
 
 
 def _assign(instance, allowed, fields):
@@ -209,7 +205,7 @@ def alias_add(*, partner, name, by):
         with transaction.atomic():
             alias.save()
     except IntegrityError as error:
-        raise ValidationError({"name": _DUPLICATE_NAME_RACE}) from error
+        raise ValidationError({"name": _NAME_TAKEN_MEANWHILE}) from error
     _save(partner, by=by, reason=_reason("Alias added: %(name)s", name=alias.name))
     return alias
 
@@ -462,32 +458,30 @@ def merge_plan(*, kept, absorbed):
     return plan
 
 
+def _is_historical(model):
+    return hasattr(model._meta, "simple_history_manager_attribute")
+
+
 def _move_foreign_key(relation, absorbed, kept, *, by, reason):
     model, name = relation.related_model, relation.field.name
+    if not _is_historical(model):
+        _rows_of(relation, absorbed).update(**{name: kept})
+        return
+
     rows = list(_rows_of(relation, absorbed))
     if not rows:
         return
-    try:
-        get_history = model._meta.simple_history_manager_attribute
-    except AttributeError:
-        get_history = None
-    if get_history is None:
-        _rows_of(relation, absorbed).update(**{name: kept})
-        return
     changed = [name]
+    touched = [each for each in model._meta.concrete_fields if each.auto_now]
     now = timezone.now()
-    for each in model._meta.concrete_fields:
-        if getattr(each, "auto_now", False):
-            setattr_value = now
-            changed.append(each.name)
-            for row in rows:
-                setattr(row, each.attname, setattr_value)
     for row in rows:
         setattr(row, name, kept)
+        for each in touched:
+            setattr(row, each.attname, now)
     bulk_update_with_history(
         rows,
         model,
-        changed,
+        changed + [each.name for each in touched],
         default_user=by,
         default_change_reason=reason,
         manager=model._base_manager,
@@ -547,33 +541,28 @@ def partner_merge(*, kept, absorbed, by):
             _move_foreign_key(relation, absorbed, kept, by=by, reason=moved_reason)
     PartnerMerge.objects.filter(kept=absorbed).update(kept=kept)
 
-    # The absorbed spellings become the kept partner's aliases. Its own name
-    # is still taken by the absorbed row until that is deleted below.
-    absorbed_name_alias = None
-    for alias in absorbed.aliases.all():
-        if normalize_name(alias.name) in (kept.normalized_name,):
-            alias.delete()
-        else:
-            alias.partner = kept
-            alias.save()
-    if absorbed.normalized_name != kept.normalized_name and not kept.aliases.filter(
-        normalized_name=absorbed.normalized_name
-    ).exists():
-        absorbed_name_alias = absorbed.name
+    # The absorbed spellings become the kept partner's aliases. The absorbed
+    # name itself is still taken by its own row until that is deleted below.
+    absorbed.aliases.exclude(normalized_name=kept.normalized_name).update(
+        partner=kept
+    )
+    keep_name = absorbed.normalized_name not in (
+        kept.normalized_name,
+        *kept.aliases.values_list("normalized_name", flat=True),
+    )
 
     for name in plan.filled:
         attname = Partner._meta.get_field(name).attname
         setattr(kept, attname, getattr(absorbed, attname))
     if absorbed.notes.strip() and absorbed.notes.strip() != kept.notes.strip():
-        kept.notes = "\n\n".join(
-            text for text in (kept.notes.strip(), f"{absorbed.name}: {absorbed.notes}") if text
-        )
+        appended = f"{absorbed.name}: {absorbed.notes.strip()}"
+        kept.notes = "\n\n".join(filter(None, [kept.notes.strip(), appended]))
 
     absorbed._history_user = by
     absorbed._change_reason = moved_reason
     absorbed.delete()
-    if absorbed_name_alias:
-        PartnerAlias.objects.create(partner=kept, name=absorbed_name_alias)
+    if keep_name:
+        PartnerAlias.objects.create(partner=kept, name=absorbed.name)
     _save(kept, by=by, reason=moved_reason)
 
     merge = PartnerMerge.objects.create(
