@@ -34,7 +34,7 @@ def units(db):
             code="JB1", name="Prodi B1", kind=UnitKind.PRODI, parent=jb, level="D3"
         ),
         "office": UnitFactory(
-            code="OFF", name="Humas", kind=UnitKind.UNIT, parent=root
+            code="OFF", name="Kantor Kerja Sama Uji", kind=UnitKind.UNIT, parent=root
         ),
     }
 

@@ -2,38 +2,47 @@
 
 import django_tables2 as tables
 from django.template.loader import render_to_string
+from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from mitra.agreements.models import Validity
 from mitra.core.fields import Scope
 
 
 def validity_badge(value):
     """Render a Validity value as a coloured badge."""
     return render_to_string(
-        "agreements/includes/validity_badge.html",
-        {"validity": value, "label": Validity(value).label if value else ""},
+        "agreements/includes/validity_badge.html", {"validity": value}
     )
 
 
 class AgreementTable(tables.Table):
-    number = tables.Column(verbose_name=_("Number"), empty_values=())
-    document_type = tables.Column(verbose_name=_("Type"))
+    number = tables.Column(
+        verbose_name=_("Number"), empty_values=(), order_by=("number", "pk")
+    )
+    document_type = tables.Column(
+        verbose_name=_("Type"), order_by=("document_type", "number")
+    )
     title = tables.Column(verbose_name=_("Title"), linkify=True)
     partner = tables.Column(
-        verbose_name=_("Partner"), linkify=True, order_by=("partner__name",)
+        verbose_name=_("Partner"), linkify=True, order_by=("partner__name", "pk")
     )
     scope = tables.Column(
         verbose_name=_("Scope"),
         accessor="effective_scope_value",
-        order_by=("effective_scope_value",),
+        order_by=("effective_scope_value", "pk"),
     )
     units = tables.Column(verbose_name=_("Units"), empty_values=(), orderable=False)
-    start_date = tables.DateColumn(verbose_name=_("Start"), short=False)
-    end_date = tables.Column(verbose_name=_("End"), empty_values=())
-    status = tables.Column(verbose_name=_("Status"))
-    validity = tables.Column(verbose_name=_("Validity"), accessor="validity")
+    start_date = tables.DateColumn(
+        verbose_name=_("Start"), short=False, order_by=("start_date", "pk")
+    )
+    end_date = tables.Column(
+        verbose_name=_("End"), empty_values=(), order_by=("end_date", "pk")
+    )
+    status = tables.Column(verbose_name=_("Status"), order_by=("status", "pk"))
+    validity = tables.Column(
+        verbose_name=_("Validity"), accessor="validity", order_by=("validity", "pk")
+    )
 
     class Meta:
         attrs = {"class": "table table-sm table-hover align-middle"}
@@ -68,13 +77,8 @@ class AgreementTable(tables.Table):
     def render_end_date(self, record):
         if record.end_date is None:
             return _("open-ended") if not record.is_pre_signing else "—"
-        return format_html("{}", _date(record.end_date))
+        return date_format(record.end_date, "DATE_FORMAT")
 
     def render_validity(self, value):
         return validity_badge(value)
 
-
-def _date(value):
-    from django.utils.formats import date_format
-
-    return date_format(value, "DATE_FORMAT")

@@ -49,7 +49,7 @@ class ColumnMappingForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         used = {}
-        for name, value in cleaned.items():
+        for name, value in list(cleaned.items()):
             if not value:
                 continue
             if value in used:

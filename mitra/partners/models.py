@@ -217,12 +217,8 @@ class DuplicateDismissal(models.Model):
     """
 
     # No reverse accessors: the pair is always looked up from both sides.
-    partner_a = models.ForeignKey(
-        Partner, on_delete=models.CASCADE, related_name="+"
-    )
-    partner_b = models.ForeignKey(
-        Partner, on_delete=models.CASCADE, related_name="+"
-    )
+    partner_a = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="+")
+    partner_b = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="+")
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("dismissed by"),

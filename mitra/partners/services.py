@@ -22,16 +22,14 @@ its history can still be found from the kept partner (see `absorbed_history`).
 
 import logging
 from dataclasses import dataclass, field
-from typing import Any
 
 from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone, translation
-from django.utils.translation import gettext, gettext_lazy as _
-from simple_history.exceptions import NotHistoricalModelError
+from django.utils.translation import gettext_lazy as _
 from simple_history.utils import bulk_update_with_history
 
 from mitra.partners.models import (
@@ -41,7 +39,7 @@ from mitra.partners.models import (
     PartnerAlias,
     PartnerMerge,
 )
-from mitra.partners.names import Match, Reason, likely_duplicates, normalize_name
+from mitra.partners.names import Reason, likely_duplicates, normalize_name
 
 logger = logging.getLogger(__name__)
 
@@ -67,9 +65,7 @@ PARTNER_FIELDS = (
 FILLABLE_FIELDS = ("kind", "country", "address", "website", "email", "phone")
 CONTACT_FIELDS = ("name", "position", "email", "phone", "language", "is_active")
 
-_DUPLICATE_NAME = _(
-    "This name is already used by the partner %(partner)s (%(code)s)."
-)
+_DUPLICATE_NAME = _("This name is already used by the partner %(partner)s (%(code)s).")
 _EMPTY_NAME = _("Enter a name with at least one letter or digit.")
 _NAME_TAKEN_MEANWHILE = _("This name was just saved for another partner.")
 
@@ -107,9 +103,13 @@ def _check_name(name, *, exclude=None):
 
 
 def _reason(message, **params):
-    """Return a history reason, written in the institution's language."""
+    """Return a history reason, written in the institution's language.
+
+    The reason is stored as text, so it is written in one language whoever
+    made the change.
+    """
     with translation.override(settings.LANGUAGE_CODE):
-        return gettext(message) % params
+        return str(message) % params
 
 
 def _save(instance, *, by, reason=None):
@@ -164,7 +164,12 @@ def partner_update(*, partner, by, **fields):
     this partner. A new name equal to one of the partner's own aliases takes
     that alias's place.
     """
-    old_name, old_key = partner.name, partner.normalized_name
+    # Read from the database: a bound form may already have changed the name.
+    old_name, old_key = (
+        Partner.objects.filter(pk=partner.pk)
+        .values_list("name", "normalized_name")
+        .get()
+    )
     _assign(partner, PARTNER_FIELDS, fields)
     partner.name = " ".join((partner.name or "").split())
     _validate(partner)
@@ -173,7 +178,11 @@ def partner_update(*, partner, by, **fields):
         _check_name(partner.name, exclude=partner)
         partner.aliases.filter(normalized_name=new_key).delete()
     _save(partner, by=by)
-    if new_key != old_key and old_key:
+    if (
+        new_key != old_key
+        and old_key
+        and not PartnerAlias.objects.filter(normalized_name=old_key).exists()
+    ):
         PartnerAlias.objects.create(partner=partner, name=old_name)
     return partner
 
@@ -188,9 +197,10 @@ def alias_add(*, partner, name, by):
     key = normalize_name(name)
     if not key:
         raise ValidationError({"name": ValidationError(_EMPTY_NAME, code="empty")})
-    if key == partner.normalized_name or partner.aliases.filter(
-        normalized_name=key
-    ).exists():
+    if (
+        key == partner.normalized_name
+        or partner.aliases.filter(normalized_name=key).exists()
+    ):
         raise ValidationError(
             {
                 "name": ValidationError(
@@ -206,7 +216,7 @@ def alias_add(*, partner, name, by):
             alias.save()
     except IntegrityError as error:
         raise ValidationError({"name": _NAME_TAKEN_MEANWHILE}) from error
-    _save(partner, by=by, reason=_reason("Alias added: %(name)s", name=alias.name))
+    _save(partner, by=by, reason=_reason(_("Alias added: %(name)s"), name=alias.name))
     return alias
 
 
@@ -215,7 +225,7 @@ def alias_remove(*, alias, by):
     """Forget one alias of a partner."""
     partner = alias.partner
     alias.delete()
-    _save(partner, by=by, reason=_reason("Alias removed: %(name)s", name=alias.name))
+    _save(partner, by=by, reason=_reason(_("Alias removed: %(name)s"), name=alias.name))
 
 
 # --- contacts ------------------------------------------------------------
@@ -228,7 +238,7 @@ def contact_create(*, partner, by, **fields):
     _assign(contact, CONTACT_FIELDS, fields)
     contact.full_clean()
     _save(contact, by=by)
-    _save(partner, by=by, reason=_reason("Contact added: %(name)s", name=contact))
+    _save(partner, by=by, reason=_reason(_("Contact added: %(name)s"), name=contact))
     return contact
 
 
@@ -247,7 +257,7 @@ def contact_delete(*, contact, by):
     partner = contact.partner
     contact._history_user = by
     contact.delete()
-    _save(partner, by=by, reason=_reason("Contact removed: %(name)s", name=contact))
+    _save(partner, by=by, reason=_reason(_("Contact removed: %(name)s"), name=contact))
 
 
 # --- likely duplicates ---------------------------------------------------
@@ -385,7 +395,8 @@ class MergePlan:
 
     `records` counts the rows that will point at the kept partner, by model
     label (``agreements.agreement``); `aliases` are the spellings the kept
-    partner takes over; `filled` the fields copied into its blanks.
+    partner takes over; `filled` the fields copied into its blanks (and
+    ``notes`` when the absorbed notes are added to the kept ones).
     """
 
     records: dict[str, int] = field(default_factory=dict)
@@ -423,9 +434,7 @@ def _rows_of(relation, partner):
     if relation.many_to_many:
         _source, target = _through_columns(relation)
         return relation.through._base_manager.filter(**{target: partner})
-    return relation.related_model._base_manager.filter(
-        **{relation.field.name: partner}
-    )
+    return relation.related_model._base_manager.filter(**{relation.field.name: partner})
 
 
 def _blank(value):
@@ -443,7 +452,10 @@ def merge_plan(*, kept, absorbed):
     alias_names = list(absorbed.aliases.values_list("name", flat=True))
     if alias_names:
         plan.records["partners.partneralias"] = len(alias_names)
-    known = {kept.normalized_name, *kept.aliases.values_list("normalized_name", flat=True)}
+    known = {
+        kept.normalized_name,
+        *kept.aliases.values_list("normalized_name", flat=True),
+    }
     plan.aliases = [
         name
         for name in [absorbed.name, *alias_names]
@@ -455,6 +467,8 @@ def merge_plan(*, kept, absorbed):
         if _blank(getattr(kept, Partner._meta.get_field(name).attname))
         and not _blank(getattr(absorbed, Partner._meta.get_field(name).attname))
     ]
+    if absorbed.notes.strip() and absorbed.notes.strip() != kept.notes.strip():
+        plan.filled.append("notes")
     return plan
 
 
@@ -472,7 +486,9 @@ def _move_foreign_key(relation, absorbed, kept, *, by, reason):
     if not rows:
         return
     changed = [name]
-    touched = [each for each in model._meta.concrete_fields if each.auto_now]
+    touched = [
+        each for each in model._meta.concrete_fields if getattr(each, "auto_now", False)
+    ]
     now = timezone.now()
     for row in rows:
         setattr(row, name, kept)
@@ -526,7 +542,7 @@ def partner_merge(*, kept, absorbed, by):
 
     plan = merge_plan(kept=kept, absorbed=absorbed)
     moved_reason = _reason(
-        "Partner %(absorbed)s (%(old)s) merged into %(kept)s (%(new)s)",
+        _("Partner %(absorbed)s (%(old)s) merged into %(kept)s (%(new)s)"),
         absorbed=absorbed.name,
         old=absorbed.code,
         kept=kept.name,
@@ -543,20 +559,20 @@ def partner_merge(*, kept, absorbed, by):
 
     # The absorbed spellings become the kept partner's aliases. The absorbed
     # name itself is still taken by its own row until that is deleted below.
-    absorbed.aliases.exclude(normalized_name=kept.normalized_name).update(
-        partner=kept
-    )
+    absorbed.aliases.exclude(normalized_name=kept.normalized_name).update(partner=kept)
     keep_name = absorbed.normalized_name not in (
         kept.normalized_name,
         *kept.aliases.values_list("normalized_name", flat=True),
     )
 
     for name in plan.filled:
-        attname = Partner._meta.get_field(name).attname
-        setattr(kept, attname, getattr(absorbed, attname))
-    if absorbed.notes.strip() and absorbed.notes.strip() != kept.notes.strip():
-        appended = f"{absorbed.name}: {absorbed.notes.strip()}"
-        kept.notes = "\n\n".join(filter(None, [kept.notes.strip(), appended]))
+        if name == "notes":
+            # Notes are added to, never overwritten: both may matter.
+            appended = f"{absorbed.name}: {absorbed.notes.strip()}"
+            kept.notes = "\n\n".join(filter(None, [kept.notes.strip(), appended]))
+        else:
+            attname = Partner._meta.get_field(name).attname
+            setattr(kept, attname, getattr(absorbed, attname))
 
     absorbed._history_user = by
     absorbed._change_reason = moved_reason
@@ -572,9 +588,7 @@ def partner_merge(*, kept, absorbed, by):
         moved=plan.as_json(),
         merged_by=by,
     )
-    logger.info(
-        "Partner %s merged into %s: %s", absorbed.code, kept.code, plan.records
-    )
+    logger.info("Partner %s merged into %s: %s", absorbed.code, kept.code, plan.records)
     return merge
 
 
