@@ -104,6 +104,11 @@ class User(AbstractUser):
     )
     position = models.CharField(_("position"), max_length=200, blank=True)
     phone = models.CharField(_("phone"), max_length=50, blank=True)
+    notify_by_email = models.BooleanField(
+        _("also send notifications by email"),
+        default=True,
+        help_text=_("When off, notifications appear in Mitra only."),
+    )
 
     objects = UserManager()
 
@@ -127,3 +132,193 @@ class User(AbstractUser):
         from mitra.core.units import descendant_ids
 
         return frozenset(descendant_ids(self.units.values_list("pk", flat=True)))
+
+
+# --- Notifications and the outbox -------------------------------------------
+
+
+class Notification(models.Model):
+    """A message in a user's in-app notification centre."""
+
+    recipient = models.ForeignKey(
+        User,
+        verbose_name=_("recipient"),
+        on_delete=models.CASCADE,
+        related_name="notifications",
+    )
+    title = models.CharField(_("title"), max_length=300)
+    body = models.TextField(_("message"), blank=True)
+    url = models.CharField(_("link"), max_length=500, blank=True)
+    subject_type = models.ForeignKey(
+        "contenttypes.ContentType", on_delete=models.CASCADE, null=True, blank=True
+    )
+    subject_id = models.PositiveBigIntegerField(null=True, blank=True)
+    dedupe_key = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        indexes = [models.Index(fields=["recipient", "read_at"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recipient", "dedupe_key"],
+                condition=~models.Q(dedupe_key=""),
+                name="notification_once_per_key",
+            )
+        ]
+
+    def __str__(self):
+        return self.title
+
+
+class OutboxEmail(models.Model):
+    """An email waiting to be sent, sent, or failing and to be retried.
+
+    Every email goes through here: a failed send stays with its error and is
+    retried later with back-off, and a dedupe key makes sure the same message
+    is never sent twice.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed, will retry")
+        GAVE_UP = "gave_up", _("Failed for good")
+
+    recipient = models.EmailField(_("recipient"))
+    subject = models.CharField(_("subject"), max_length=300)
+    body = models.TextField(_("body"))
+    html_body = models.TextField(_("HTML body"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    dedupe_key = models.CharField(
+        _("dedupe key"), max_length=200, unique=True, null=True, blank=True
+    )
+    next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("outgoing email")
+        verbose_name_plural = _("outgoing emails")
+        indexes = [models.Index(fields=["status", "next_attempt_at"])]
+
+    def __str__(self):
+        return f"{self.recipient}: {self.subject}"
+
+
+class JobRun(models.Model):
+    """One run of one job of the daily job, for the record."""
+
+    job = models.CharField(_("job"), max_length=100)
+    as_of = models.DateField(_("as of"))
+    started_at = models.DateTimeField(_("started at"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    ok = models.BooleanField(_("succeeded"), default=False)
+    summary = models.JSONField(_("summary"), default=dict, blank=True)
+    error = models.TextField(_("error"), blank=True)
+
+    class Meta:
+        ordering = ["-started_at", "-pk"]
+        verbose_name = _("job run")
+        verbose_name_plural = _("job runs")
+
+    def __str__(self):
+        return f"{self.job} {self.as_of}"
+
+
+# --- Numbering ----------------------------------------------------------------
+
+
+class NumberingPattern(TimeStampedModel):
+    """How numbers of one kind of record are written, e.g. agreements' MoU.
+
+    The pattern holds placeholders: {seq} (or {seq:03} zero-padded), {type},
+    {unit}, {month_roman}, {month}, {year}.
+    """
+
+    class Reset(models.TextChoices):
+        YEARLY = "yearly", _("Every year")
+        MONTHLY = "monthly", _("Every month")
+        NEVER = "never", _("Never")
+
+    kind = models.CharField(_("record kind"), max_length=60, unique=True)
+    pattern = models.CharField(_("pattern"), max_length=200)
+    type_code = models.CharField(
+        _("type code"),
+        max_length=40,
+        blank=True,
+        help_text=_("The text that replaces {type}, e.g. KS or MoU."),
+    )
+    reset = models.CharField(
+        _("sequence restarts"),
+        max_length=20,
+        choices=Reset.choices,
+        default=Reset.YEARLY,
+    )
+    per_unit = models.BooleanField(_("separate sequence per unit"), default=False)
+    start_at = models.PositiveIntegerField(_("first number"), default=1)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["kind"]
+        verbose_name = _("numbering pattern")
+        verbose_name_plural = _("numbering patterns")
+
+    def __str__(self):
+        return f"{self.kind}: {self.pattern}"
+
+
+class NumberSequence(models.Model):
+    """The last number issued for one pattern within one reset period."""
+
+    pattern = models.ForeignKey(
+        NumberingPattern, on_delete=models.CASCADE, related_name="sequences"
+    )
+    scope_key = models.CharField(max_length=100)
+    last_value = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["pattern", "scope_key"], name="one_sequence_per_scope"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.pattern.kind} {self.scope_key}: {self.last_value}"
+
+
+# --- Invitations ----------------------------------------------------------------
+
+
+class Invitation(models.Model):
+    """A one-time, expiring link for a new user to set a password.
+
+    Only a hash of the token is stored; the link itself is in the email.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="invitations")
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+
+    def __str__(self):
+        return str(self.user)

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "mitra.core",
+    "mitra.documents",
     "mitra.partners",
     "mitra.agreements",
     "mitra.planning",
