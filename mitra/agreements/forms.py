@@ -91,8 +91,10 @@ class AgreementForm(forms.Form):
         label=_label(Agreement, "parents"),
         queryset=Agreement.objects.none(),
         required=False,
-        help_text=_("An MoA sits under MoU(s), an IA under an MoA, an addendum "
-                    "under the agreement it amends."),
+        help_text=_(
+            "An MoA sits under MoU(s), an IA under an MoA, an addendum "
+            "under the agreement it amends."
+        ),
         widget=forms.SelectMultiple(attrs={"size": 6}),
     )
     no_parent_reason = forms.CharField(
@@ -121,14 +123,12 @@ class AgreementForm(forms.Form):
     )
     scope = forms.ChoiceField(
         label=_label(Agreement, "scope"),
-        choices=[("", _("The partner's scope"))] + list(Scope.choices),
+        choices=[("", _("The partner's scope")), *Scope.choices],
         required=False,
     )
     start_date = date_field(_label(Agreement, "start_date"))
     end_date = date_field(_label(Agreement, "end_date"))
-    open_ended = forms.BooleanField(
-        label=_("Open-ended (no end date)"), required=False
-    )
+    open_ended = forms.BooleanField(label=_("Open-ended (no end date)"), required=False)
     status = forms.ChoiceField(
         label=_label(Agreement, "status"), choices=Status.choices
     )
@@ -320,9 +320,7 @@ class AgreementForm(forms.Form):
             return []
         offered = set(choices.values_list("pk", flat=True))
         return [
-            obj
-            for obj in getattr(self.agreement, name).all()
-            if obj.pk not in offered
+            obj for obj in getattr(self.agreement, name).all() if obj.pk not in offered
         ]
 
 
@@ -464,7 +462,10 @@ ParticipationFormSet = forms.formset_factory(
 
 def participation_initial(activity):
     return [
-        {"unit": row.unit_id, **{key: getattr(row, key) for key in PARTICIPATION_COUNTS}}
+        {
+            "unit": row.unit_id,
+            **{key: getattr(row, key) for key in PARTICIPATION_COUNTS},
+        }
         for row in activity.participations.all()
     ]
 

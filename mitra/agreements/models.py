@@ -127,9 +127,7 @@ class Agreement(TridharmaFieldsModel, TimeStampedModel):
         blank=True,
         help_text=_("Left empty for a draft; issued at signing."),
     )
-    partner_number = models.CharField(
-        _("partner's number"), max_length=120, blank=True
-    )
+    partner_number = models.CharField(_("partner's number"), max_length=120, blank=True)
     title = models.CharField(_("title"), max_length=500)
     partner = models.ForeignKey(
         "partners.Partner",

@@ -69,6 +69,20 @@ AGREEMENT_FIELDS = frozenset(
     }
 )
 _STRIPPED = ("number", "partner_number", "title", "no_parent_reason")
+#: Text fields stored as "" rather than NULL when given None.
+_BLANK_NOT_NULL = frozenset(
+    {
+        "scope",
+        "funding_source",
+        "notes",
+        "signed_file",
+        "our_signatory_name",
+        "our_signatory_position",
+        "partner_signatory_name",
+        "partner_signatory_position",
+        "termination_reason",
+    }
+)
 
 #: The document types each type may sit under.
 PARENT_TYPES = {
@@ -184,6 +198,12 @@ def agreement_update(
     new_parents = list(agreement.parents.all()) if parents is None else list(parents)
     new_units = old_units if units is None else list(units)
 
+    # A record kept from before the rule (an MoA imported without its MoU)
+    # stays editable: the parent is asked for only when the links change.
+    old_parents = {parent.pk for parent in agreement.parents.all()}
+    parent_data_changed = {
+        parent.pk for parent in new_parents
+    } != old_parents or agreement.document_type != before["document_type"]
     try:
         _validate_agreement(
             agreement,
@@ -191,6 +211,7 @@ def agreement_update(
             units=new_units,
             old_units=old_units,
             by=by,
+            require_parent=parent_data_changed,
         )
     except ValidationError:
         _restore(agreement, before)
@@ -274,9 +295,7 @@ def _assign(agreement, values, fields):
             value = (value or "").strip()
         if name == "number":
             value = value or None
-        elif name == "signed_file" and not value:
-            value = ""
-        elif value is None and name in ("scope", "funding_source", "notes"):
+        elif not value and name in _BLANK_NOT_NULL:
             value = ""
         setattr(agreement, name, value)
     if fields is not None:
@@ -314,12 +333,14 @@ def _save_agreement(agreement, by):
         ) from error
 
 
-def _validate_agreement(agreement, *, parents, units, old_units, by):
+def _validate_agreement(
+    agreement, *, parents, units, old_units, by, require_parent=True
+):
     errors = _Errors()
     _check_choices(agreement, errors)
     _check_number(agreement, errors)
     _check_dates(agreement, errors)
-    _check_parents(agreement, parents, errors)
+    _check_parents(agreement, parents, errors, require_parent)
     _check_renews(agreement, errors)
     _check_people(agreement, errors)
     _check_units(units, old_units, by, errors)
@@ -366,7 +387,7 @@ def _check_dates(agreement, errors):
         errors.add("terminated_on", _("The termination is before the start date."))
 
 
-def _check_parents(agreement, parents, errors):
+def _check_parents(agreement, parents, errors, require_parent):
     kind = agreement.document_type
     allowed = PARENT_TYPES.get(kind, frozenset())
     for parent in parents:
@@ -375,8 +396,10 @@ def _check_parents(agreement, parents, errors):
         elif parent.document_type not in allowed:
             errors.add(
                 "parents",
-                _("%(parent)s is a %(parent_type)s: it cannot be the parent of a "
-                  "%(type)s.")
+                _(
+                    "%(parent)s is a %(parent_type)s: it cannot be the parent of a "
+                    "%(type)s."
+                )
                 % {
                     "parent": _label(parent),
                     "parent_type": parent.get_document_type_display(),
@@ -385,7 +408,12 @@ def _check_parents(agreement, parents, errors):
             )
     if kind == DocumentType.ADDENDUM and len(parents) > 1:
         errors.add("parents", _("An addendum amends exactly one agreement."))
-    if kind in NEEDS_PARENT and not parents and not agreement.no_parent_reason:
+    if (
+        require_parent
+        and kind in NEEDS_PARENT
+        and not parents
+        and not agreement.no_parent_reason
+    ):
         errors.add(
             "no_parent_reason",
             _("Choose the parent document, or say why there is none."),
@@ -564,8 +592,7 @@ def _participation_counts(row, errors):
     if counts["students_credited"] > counts["students"]:
         errors.add(
             "participations",
-            _("%(unit)s: more students with credits recognised than students "
-              "involved.")
+            _("%(unit)s: more students with credits recognised than students involved.")
             % {"unit": row["unit"]},
         )
     return counts

@@ -81,4 +81,3 @@ class AgreementTable(tables.Table):
 
     def render_validity(self, value):
         return validity_badge(value)
-

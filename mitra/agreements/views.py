@@ -41,8 +41,8 @@ from mitra.agreements.services import PARTICIPATION_COUNTS
 from mitra.agreements.tables import AgreementTable
 from mitra.core.clock import today
 from mitra.core.exports import csv_response, xlsx_response
-from mitra.core.files import attachment_response
 from mitra.core.fields import Scope
+from mitra.core.files import attachment_response
 from mitra.core.history import history_entries
 from mitra.core.permissions import (
     Action,
@@ -359,7 +359,9 @@ class AgreementDeleteView(View):
         agreement = _form_agreement(request.user, pk)
         require(request.user, Action.DELETE, agreement)
         return render(
-            request, "agreements/agreement_confirm_delete.html", {"agreement": agreement}
+            request,
+            "agreements/agreement_confirm_delete.html",
+            {"agreement": agreement},
         )
 
     def post(self, request, pk):
@@ -381,9 +383,7 @@ def _activity(user, pk):
     return get_for_user_or_404(
         Activity.objects.select_related(
             "agreement__partner", "unit", "form"
-        ).prefetch_related(
-            "agreement__units", "participations__unit", "evidence"
-        ),
+        ).prefetch_related("agreement__units", "participations__unit", "evidence"),
         user,
         pk=pk,
     )
@@ -402,7 +402,9 @@ class ActivityDetailView(View):
                 "agreement": activity.agreement,
                 "participations": participations,
                 "totals": services.participation_totals(participations),
-                "evidence_form": EvidenceForm(prefix="evidence") if can_change else None,
+                "evidence_form": EvidenceForm(prefix="evidence")
+                if can_change
+                else None,
                 "history": history_entries(activity),
                 "can_change": can_change,
                 "can_delete": can(request.user, Action.DELETE, activity),
@@ -524,7 +526,9 @@ def evidence_add(request, pk):
     form = EvidenceForm(request.POST, request.FILES, prefix="evidence")
     if form.is_valid():
         try:
-            services.evidence_add(activity=activity, by=request.user, **form.cleaned_data)
+            services.evidence_add(
+                activity=activity, by=request.user, **form.cleaned_data
+            )
         except ValidationError as error:
             add_service_errors(form, error)
         else:

@@ -69,10 +69,15 @@ def mapping(request, pk):
         batch.mapping = {str(i): f for i, f in form.mapping.items()}
         batch.save(update_fields=["mapping"])
         return redirect("imports:preview", pk=batch.pk)
+    sample = sheet.rows[:5]
+    columns = [
+        (field, [row.values[index] for row in sample if index < len(row.values)])
+        for index, field in enumerate(form)
+    ]
     return render(
         request,
         "imports/mapping.html",
-        {"batch": batch, "form": form, "sheet": sheet, "sample": sheet.rows[:5]},
+        {"batch": batch, "form": form, "sheet": sheet, "columns": columns},
     )
 
 
