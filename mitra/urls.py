@@ -11,6 +11,7 @@ urlpatterns = [
     path("partners/", include("mitra.partners.urls")),
     path("agreements/", include("mitra.agreements.urls")),
     path("imports/", include("mitra.imports.urls")),
+    path("documents/", include("mitra.documents.urls")),
     path("reports/", include("mitra.reports.urls")),
     path("admin/", admin.site.urls),
 ]

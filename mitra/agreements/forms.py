@@ -8,6 +8,8 @@ refuses comes back to the form as a field error (`add_service_errors`).
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.files.uploadedfile import UploadedFile
+from django.db.models import Case, Value, When
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from mitra.agreements.models import (
@@ -28,6 +30,15 @@ from mitra.planning.models import CooperationType
 DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y"]
 
 
+#: Likely parents first in the choice list: MoUs, then MoAs, others, IAs.
+_PARENT_ORDER = Case(
+    When(document_type=DocumentType.MOU, then=Value(0)),
+    When(document_type=DocumentType.MOA, then=Value(1)),
+    When(document_type=DocumentType.OTHER, then=Value(2)),
+    default=Value(3),
+)
+
+
 def date_field(label, *, required=False, help_text=""):
     return forms.DateField(
         label=label,
@@ -39,7 +50,7 @@ def date_field(label, *, required=False, help_text=""):
 
 
 def _label(model, name):
-    return model._meta.get_field(name).verbose_name
+    return capfirst(model._meta.get_field(name).verbose_name)
 
 
 def add_service_errors(form, error):
@@ -176,7 +187,12 @@ class AgreementForm(forms.Form):
         label=_label(Agreement, "signed_file"),
         required=False,
         validators=[validate_pdf],
-        widget=forms.ClearableFileInput(attrs={"accept": "application/pdf"}),
+        # Stored files have no public URL, so the current one is shown by the
+        # page (a link through the gate) rather than by a clearable widget.
+        widget=forms.FileInput(attrs={"accept": "application/pdf"}),
+    )
+    remove_signed_file = forms.BooleanField(
+        label=_("Remove the stored signed document"), required=False
     )
     renews = forms.ModelChoiceField(
         label=_label(Agreement, "renews"),
@@ -236,7 +252,7 @@ class AgreementForm(forms.Form):
         self.fields["partner"].queryset = Partner.objects.for_user(user)
         self.fields["parents"].queryset = visible.exclude(
             document_type=DocumentType.ADDENDUM
-        ).order_by("document_type", "number", "pk")
+        ).order_by(_PARENT_ORDER, "number", "pk")
         self.fields["renews"].queryset = visible.order_by("number", "pk")
         self.fields["units"].queryset = self._unit_choices()
         self.fields["cooperation_types"].queryset = CooperationType.objects.filter(
@@ -265,7 +281,6 @@ class AgreementForm(forms.Form):
             units=[unit.pk for unit in agreement.units.all()],
             cooperation_types=[kind.pk for kind in agreement.cooperation_types.all()],
             tridharma=sorted(agreement.fields),
-            signed_file=agreement.signed_file,
             number=agreement.number or "",
             open_ended=agreement.end_date is None and not agreement.is_pre_signing,
         )
@@ -304,10 +319,10 @@ class AgreementForm(forms.Form):
             "units", self.fields["units"].queryset
         )
         upload = data.get("signed_file")
-        if upload is False:
-            values["signed_file"] = ""
-        elif isinstance(upload, UploadedFile):
+        if isinstance(upload, UploadedFile):
             values["signed_file"] = upload
+        elif data.get("remove_signed_file"):
+            values["signed_file"] = ""
         return values
 
     def _kept(self, name, choices):
@@ -416,6 +431,13 @@ class ParticipationForm(forms.Form):
     lecturers = forms.IntegerField(
         label=_("Lecturers"), min_value=0, initial=0, required=False
     )
+
+    def has_changed(self):
+        # A spare row left at its zeros is not an entry.
+        values = [self[name].value() for name in ("unit", *PARTICIPATION_COUNTS)]
+        if all(str(value or "0").strip() in ("", "0") for value in values):
+            return False
+        return super().has_changed()
 
     def clean(self):
         cleaned = super().clean()

@@ -194,16 +194,16 @@ def agreement_update(
     _check_names(values)
     before = _snapshot(agreement)
     old_units = list(agreement.units.all())
+    old_parents = list(agreement.parents.all())
     _assign(agreement, values, fields)
-    new_parents = list(agreement.parents.all()) if parents is None else list(parents)
+    new_parents = old_parents if parents is None else list(parents)
     new_units = old_units if units is None else list(units)
 
     # A record kept from before the rule (an MoA imported without its MoU)
     # stays editable: the parent is asked for only when the links change.
-    old_parents = {parent.pk for parent in agreement.parents.all()}
-    parent_data_changed = {
-        parent.pk for parent in new_parents
-    } != old_parents or agreement.document_type != before["document_type"]
+    links_changed = agreement.document_type != before["document_type"] or (
+        {parent.pk for parent in new_parents} != {parent.pk for parent in old_parents}
+    )
     try:
         _validate_agreement(
             agreement,
@@ -211,7 +211,7 @@ def agreement_update(
             units=new_units,
             old_units=old_units,
             by=by,
-            require_parent=parent_data_changed,
+            require_parent=links_changed,
         )
     except ValidationError:
         _restore(agreement, before)
@@ -274,7 +274,8 @@ def agreement_warnings(agreement):
 
 
 def _outlives(child, parent):
-    if parent.end_date is None or child.status in PRE_SIGNING:
+    # A draft's dates are not settled yet, so only signed documents warn.
+    if parent.end_date is None or {child.status, parent.status} & set(PRE_SIGNING):
         return False
     return child.end_date is None or child.end_date > parent.end_date
 

@@ -28,7 +28,7 @@ class HistoryEntry:
 
 
 def _raw(record, field_name):
-    model_field = record.instance_meta.get_field(field_name)
+    model_field = record.instance_type._meta.get_field(field_name)
     return model_field, getattr(record, model_field.attname, None)
 
 

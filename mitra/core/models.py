@@ -93,8 +93,26 @@ class Unit(TimeStampedModel):
         return descendant_ids([self.pk])
 
 
+class UserHistory(HistoricalRecords):
+    """The history of accounts, without the row Django writes at each log-in.
+
+    A log-in only stamps `last_login`, which is not tracked, so recording it
+    would fill the trail with empty entries.
+    """
+
+    def post_save(self, instance, created, using=None, **kwargs):
+        if kwargs.get("update_fields") == frozenset({"last_login"}):
+            return
+        super().post_save(instance, created, using=using, **kwargs)
+
+
 class User(AbstractUser):
-    """A staff account with one role and the units it acts for."""
+    """A staff account with one role and the units it acts for.
+
+    Accounts are deactivated, never deleted, so what a person did stays
+    attributed to them. Changes of units are written into the history's
+    change reason (the history does not track the many-to-many itself).
+    """
 
     role = models.CharField(
         _("role"), max_length=20, choices=Role.choices, default=Role.UNIT
@@ -110,6 +128,8 @@ class User(AbstractUser):
         help_text=_("When off, notifications appear in Mitra only."),
     )
 
+    # Password hashes and log-in times stay out of the history.
+    history = UserHistory(excluded_fields=["password", "last_login"])
     objects = UserManager()
 
     class Meta:

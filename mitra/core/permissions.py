@@ -194,7 +194,13 @@ def _user_allows(user, action, target):
             or user.is_superuser
             or user.role == Role.HEAD
         )
-    return is_staff_user(user) and (user.is_superuser or user.role == Role.HEAD)
+    if not is_staff_user(user):
+        return False
+    if getattr(target, "is_superuser", False) is True:
+        # A head who could change an administrator's email could take over
+        # the account through a password reset: only administrators may.
+        return user.is_superuser
+    return user.is_superuser or user.role == Role.HEAD
 
 
 def _import_rows(user, queryset):
@@ -203,6 +209,71 @@ def _import_rows(user, queryset):
 
 def _import_allows(user, action, batch):
     return manages_all(user)
+
+
+def _office_only_rows(user, queryset):
+    return queryset if manages_all(user) else queryset.none()
+
+
+def _numbering_allows(user, action, pattern):
+    """Numbering patterns are the office's and the head's alone."""
+    return manages_all(user)
+
+
+def _notification_rows(user, queryset):
+    """A notification is its recipient's alone, whatever their role."""
+    return queryset.filter(recipient=user) if is_staff_user(user) else queryset.none()
+
+
+def _notification_allows(user, action, notification):
+    if isinstance(notification, type):
+        return False
+    return action in (Action.VIEW, Action.CHANGE) and (
+        notification.recipient_id == user.pk
+    )
+
+
+def _issued_document_rows(user, queryset):
+    """An issued document is seen by whoever may see its source."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from mitra.documents.registry import source_models
+
+    if reads_all(user):
+        return queryset
+    allowed = Q(pk__in=[])
+    for model in source_models():
+        if model._meta.label_lower not in RULES:
+            continue
+        sources = visible(user, model._default_manager.all()).values("pk")
+        allowed |= Q(
+            content_type=ContentType.objects.get_for_model(model),
+            object_id__in=sources,
+        )
+    return queryset.filter(allowed)
+
+
+def _issued_document_allows(user, action, document):
+    """Issued documents are read with their source and never changed."""
+    if isinstance(document, type):
+        return action == Action.ADD and manages_all(user)
+    if action != Action.VIEW:
+        return False
+    source = document.source
+    if source is None or source._meta.label_lower not in RULES:
+        return reads_all(user)
+    return can(user, Action.VIEW, source)
+
+
+def _printed_form_rows(user, queryset):
+    return queryset if reads_all(user) else queryset.none()
+
+
+def _printed_form_allows(user, action, obj):
+    """Form templates, numbers and the letterhead: the office sets them."""
+    if action == Action.VIEW:
+        return reads_all(user)
+    return action != Action.DELETE and manages_all(user)
 
 
 RULES = {
@@ -214,6 +285,12 @@ RULES = {
     "core.unit": (_read_all_staff_rows, _unit_allows),
     "core.user": (_user_rows, _user_allows),
     "imports.importbatch": (_import_rows, _import_allows),
+    "core.notification": (_notification_rows, _notification_allows),
+    "core.numberingpattern": (_office_only_rows, _numbering_allows),
+    "documents.issueddocument": (_issued_document_rows, _issued_document_allows),
+    "documents.formtemplate": (_printed_form_rows, _printed_form_allows),
+    "documents.printedform": (_printed_form_rows, _printed_form_allows),
+    "documents.letterhead": (_printed_form_rows, _printed_form_allows),
 }
 
 

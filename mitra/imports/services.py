@@ -25,6 +25,7 @@ from mitra.agreements.models import Agreement, DocumentType, Status
 from mitra.core.fields import Scope
 from mitra.core.units import UnitMatcher
 from mitra.imports.parsing import (
+    CANONICAL_FIELDS,
     OPEN_ENDED,
     REQUIRED_FIELDS,
     ParseError,
@@ -38,8 +39,19 @@ from mitra.imports.parsing import (
 from mitra.imports.reader import SheetError, read_sheet
 from mitra.partners.models import Partner, PartnerAlias, PartnerKind
 from mitra.partners.names import likely_duplicates, normalize_name
+from mitra.partners.services import alias_add, partner_create
 
 logger = logging.getLogger(__name__)
+
+#: Longest text each field holds (the model's column sizes).
+LENGTH_LIMITS = {
+    "partner_name": 255,
+    "number": 120,
+    "parent_number": 120,
+    "title": 500,
+    "country": 100,
+}
+FIELD_LABELS = dict(CANONICAL_FIELDS)
 
 _BRACKETED_TAIL = re.compile(r"\s*[\(\[][^\)\]]*[\)\]]\s*$")
 
@@ -199,12 +211,9 @@ def _check_mapping(mapping):
     present = set(mapping.values())
     missing = [field for field in REQUIRED_FIELDS if field not in present]
     if missing:
-        from mitra.imports.parsing import CANONICAL_FIELDS
-
-        labels = dict(CANONICAL_FIELDS)
         raise ImportError_(
             _("No column is mapped to: %(fields)s.")
-            % {"fields": ", ".join(str(labels[field]) for field in missing)},
+            % {"fields": ", ".join(str(FIELD_LABELS[field]) for field in missing)},
             code="mapping",
         )
 
@@ -246,6 +255,13 @@ def _parse_row(values, mapping, units, kinds):
             % {"end": clean["end"].isoformat(), "start": clean["start"].isoformat()}
         )
 
+    for key, limit in LENGTH_LIMITS.items():
+        text = _text(_cell(values, mapping, key))
+        if len(text) > limit:
+            errors.append(
+                _("The %(field)s is longer than %(limit)s characters.")
+                % {"field": FIELD_LABELS[key], "limit": limit}
+            )
     clean["number"] = _text(_cell(values, mapping, "number"))
     clean["parent_number"] = _text(_cell(values, mapping, "parent_number"))
     clean["title"] = _text(_cell(values, mapping, "title"))
@@ -582,24 +598,27 @@ def apply_plan(plan, *, by=None, source=""):
 def _create_partners(plan, *, by):
     """Create the new partners, keeping confirmed other spellings as aliases."""
     ids = {}
+    kinds = PartnerKind.objects.in_bulk()
     for new in plan.new_partners.values():
-        partner = Partner(
+        partner = partner_create(
+            by=by,
             name=new.name,
-            kind_id=new.kind_id,
+            kind=kinds.get(new.kind_id),
             country=new.country,
             scope=new.scope,
-            created_by=by,
         )
-        partner.save()
         ids[new.key] = partner.pk
-        _add_aliases(partner.pk, new.spellings)
+        _add_aliases(partner, new.spellings, by=by)
+    confirmed = {}
     for row in plan.rows:
         if row.new_alias and row.partner_id:
-            _add_aliases(row.partner_id, {row.new_alias})
+            confirmed.setdefault(row.partner_id, set()).add(row.new_alias)
+    for partner in Partner.objects.filter(pk__in=confirmed):
+        _add_aliases(partner, confirmed[partner.pk], by=by)
     return ids
 
 
-def _add_aliases(partner_id, spellings):
+def _add_aliases(partner, spellings, *, by):
     """Keep spellings that do not normalise like a known name as aliases."""
     for spelling in spellings:
         key = normalize_name(spelling)
@@ -608,7 +627,7 @@ def _add_aliases(partner_id, spellings):
             or PartnerAlias.objects.filter(normalized_name=key).exists()
         )
         if not taken:
-            PartnerAlias(partner_id=partner_id, name=spelling).save()
+            alias_add(partner=partner, name=spelling, by=by)
 
 
 def _write_agreement(row, partner_id, *, by, reason):

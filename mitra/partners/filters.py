@@ -1,8 +1,9 @@
 """Filters of the partner list.
 
 Query parameters: `q` (free text: name, code, aliases, contact names),
-`kind` (a kind code), `scope`, `country` and `in_force` (``yes``/``no``: has
-an agreement in force as of `mitra.core.clock.today()`).
+`kind` (a PartnerKind id), `scope`, `country` and `active` (``1``/``0``: has
+an agreement in force as of `mitra.core.clock.today()`, or not). The
+dashboard's figures link here with these parameters.
 """
 
 import django_filters
@@ -16,7 +17,7 @@ from mitra.core.fields import Scope
 from mitra.partners.models import Contact, Partner, PartnerAlias, PartnerKind
 from mitra.partners.names import normalize_name
 
-YES_NO = [("yes", _("Yes")), ("no", _("No"))]
+YES_NO = [("1", _("Yes")), ("0", _("No"))]
 
 
 def search_q(text):
@@ -55,7 +56,6 @@ class PartnerFilterSet(django_filters.FilterSet):
     kind = django_filters.ModelChoiceFilter(
         label=_("Kind"),
         queryset=PartnerKind.objects.all(),
-        to_field_name="code",
         empty_label=_("All kinds"),
     )
     scope = django_filters.ChoiceFilter(
@@ -64,10 +64,10 @@ class PartnerFilterSet(django_filters.FilterSet):
     country = django_filters.ChoiceFilter(
         label=_("Country"), choices=country_choices, empty_label=_("All countries")
     )
-    in_force = django_filters.ChoiceFilter(
+    active = django_filters.ChoiceFilter(
         label=_("Agreement in force"),
         choices=YES_NO,
-        method="filter_in_force",
+        method="filter_active",
         empty_label=_("Any"),
     )
 
@@ -78,13 +78,13 @@ class PartnerFilterSet(django_filters.FilterSet):
     def filter_search(self, queryset, name, value):
         return queryset.filter(search_q(value)) if value.strip() else queryset
 
-    def filter_in_force(self, queryset, name, value):
+    def filter_active(self, queryset, name, value):
         user = self.request.user if self.request is not None else None
         in_force = (
             Agreement.objects.for_user(user)
             .in_force(today())
             .filter(partner=OuterRef("pk"))
         )
-        if value == "yes":
+        if value == "1":
             return queryset.filter(Exists(in_force))
         return queryset.exclude(Exists(in_force))

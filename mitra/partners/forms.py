@@ -39,7 +39,7 @@ class PartnerForm(forms.ModelForm):
         # Similar partners are shown while the name is typed (htmx).
         check = {
             "hx-get": reverse("partners:name_check"),
-            "hx-trigger": "keyup changed delay:400ms, change",
+            "hx-trigger": "input changed delay:400ms, change",
             "hx-target": "#name-check",
             "autocomplete": "off",
         }

@@ -57,7 +57,8 @@ class PartnerQuerySet(models.QuerySet):
 class Partner(TimeStampedModel):
     """An organisation the institution cooperates with."""
 
-    code = models.CharField(
+    # Null until the first save gives the row its id (codes are unique).
+    code = models.CharField(  # noqa: DJ001
         _("partner code"), max_length=20, unique=True, null=True, editable=False
     )
     name = models.CharField(_("name"), max_length=255)

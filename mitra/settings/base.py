@@ -146,6 +146,21 @@ EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="mitra@localhost")
+# Where Mitra is reached, for links in emails (no request to take it from).
+MITRA_BASE_URL = env.str("MITRA_BASE_URL", default="http://127.0.0.1:8000")
+# A failing email is retried (with growing pauses) for this many days.
+MITRA_EMAIL_RETRY_DAYS = env.int("MITRA_EMAIL_RETRY_DAYS", default=7)
+if MITRA_EMAIL_RETRY_DAYS < 1:
+    raise environ.ImproperlyConfigured("MITRA_EMAIL_RETRY_DAYS must be at least 1.")
+# Days before an agreement's end at which its reminders go out.
+MITRA_EXPIRY_REMINDER_DAYS = sorted(
+    set(env.list("MITRA_EXPIRY_REMINDER_DAYS", cast=int, default=[180, 90, 30])),
+    reverse=True,
+)
+if any(days < 0 for days in MITRA_EXPIRY_REMINDER_DAYS):
+    raise environ.ImproperlyConfigured(
+        "MITRA_EXPIRY_REMINDER_DAYS must list whole numbers of days, like 180,90,30."
+    )
 
 # Largest upload accepted, in megabytes (attachments and registers alike).
 MITRA_MAX_UPLOAD_MB = env.int("MITRA_MAX_UPLOAD_MB", default=20)
@@ -157,6 +172,10 @@ MITRA_EXPIRING_DAYS = env.int("MITRA_EXPIRING_DAYS", default=90)
 MITRA_INSTITUTION_NAME = env.str("MITRA_INSTITUTION_NAME", default="")
 # Rows per page in lists.
 MITRA_PAGE_SIZE = env.int("MITRA_PAGE_SIZE", default=25)
+# An invitation link to set a first password works for this many days.
+MITRA_INVITATION_DAYS = env.int("MITRA_INVITATION_DAYS", default=7)
+if MITRA_INVITATION_DAYS < 1:
+    raise environ.ImproperlyConfigured("MITRA_INVITATION_DAYS must be at least 1.")
 
 DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5-responsive.html"
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True

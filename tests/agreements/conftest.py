@@ -1,25 +1,11 @@
-"""Fixtures of the agreement tests: uploads and a few named agreements."""
+"""Fixtures of the agreement tests: a partner and a few named agreements."""
 
 import datetime
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 
 from mitra.agreements.models import DocumentType, Status
 from tests.factories import AgreementFactory, PartnerFactory
-
-PDF_BYTES = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
-
-
-def pdf_upload(name="signed.pdf", content=PDF_BYTES):
-    return SimpleUploadedFile(name, content, content_type="application/pdf")
-
-
-def fake_pdf_upload(name="signed.pdf"):
-    """A text file renamed to .pdf: the name lies, the content does not."""
-    return SimpleUploadedFile(
-        name, b"just some text, not a PDF\n" * 10, content_type="application/pdf"
-    )
 
 
 @pytest.fixture
@@ -34,16 +20,6 @@ def draft_b(units, partner):
         number=None,
         title="Draf rahasia jurusan B",
         status=Status.DRAFT,
-        partner=partner,
-        units=[units["jb"]],
-    )
-
-
-@pytest.fixture
-def signed_b(units, partner):
-    return AgreementFactory(
-        number="100/PL/B/2024",
-        title="PKS jurusan B",
         partner=partner,
         units=[units["jb"]],
     )

@@ -15,7 +15,7 @@ from mitra.agreements.models import (
     Validity,
 )
 from mitra.core.fields import Scope
-from tests.agreements.conftest import fake_pdf_upload, pdf_upload
+from tests.agreements.uploads import fake_pdf_upload, pdf_upload
 from tests.factories import (
     ActivityFactory,
     AgreementFactory,
@@ -471,4 +471,3 @@ def test_it_sums_participation_rows(units):
         "certificates": 1,
         "lecturers": 4,
     }
-

@@ -212,9 +212,7 @@ def test_it_suggests_abbreviations_and_aliases_as_likely_duplicates(db):
     initials = PartnerFactory(name="UJR")
     PartnerFactory(name="Rumah Sakit Umum Daerah Lain")
 
-    pairs = {
-        (pair.first, pair.second) for pair in services.duplicate_suggestions()
-    }
+    pairs = {(pair.first, pair.second) for pair in services.duplicate_suggestions()}
 
     assert (batam, short) in pairs
     assert (jakarta, initials) in pairs
@@ -402,11 +400,8 @@ def test_it_plans_a_merge_without_changing_anything(users, pair):
     assert Agreement.objects.filter(partner=absorbed).count() == 2
 
 
-def test_it_moves_rows_of_every_relation_to_partner(users, pair):
-    kept, absorbed = pair
-    relations = {
-        relation.related_model for relation in services._moved_relations()
-    }
+def test_it_moves_rows_of_every_relation_to_partner(db):
+    relations = {relation.related_model for relation in services._moved_relations()}
 
     assert {Agreement, Contact} <= relations
     assert PartnerAlias not in relations
