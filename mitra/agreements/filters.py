@@ -48,6 +48,10 @@ def search_q(text):
     return query
 
 
+#: The validity filter's value for every agreement in force, expiring or not.
+CURRENT = "current"
+
+
 class AgreementFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(
         label=_("Search"),
@@ -61,7 +65,9 @@ class AgreementFilterSet(django_filters.FilterSet):
     )
     status = django_filters.ChoiceFilter(label=_("Status"), choices=Status.choices)
     validity = django_filters.ChoiceFilter(
-        label=_("Validity"), choices=Validity.choices, field_name="validity"
+        label=_("Validity"),
+        choices=[(CURRENT, _("In force, expiring included")), *Validity.choices],
+        method="filter_validity",
     )
     scope = django_filters.ChoiceFilter(
         label=_("Scope"), choices=Scope.choices, field_name="effective_scope_value"
@@ -113,6 +119,11 @@ class AgreementFilterSet(django_filters.FilterSet):
         units = descendant_ids([unit.pk])
         through = Agreement.units.through.objects.filter(unit_id__in=units)
         return queryset.filter(pk__in=through.values("agreement_id"))
+
+    def filter_validity(self, queryset, name, value):
+        if value == CURRENT:
+            return queryset.filter(validity__in=[Validity.IN_FORCE, Validity.EXPIRING])
+        return queryset.filter(validity=value)
 
     def filter_field(self, queryset, name, value):
         return queryset.filter(**{value: True})

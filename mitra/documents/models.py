@@ -186,7 +186,9 @@ class IssuedDocument(models.Model):
     docx_file = models.FileField(
         _("DOCX file"), upload_to=private_upload_to, max_length=300
     )
-    pdf_file = models.FileField(_("PDF file"), upload_to=private_upload_to, max_length=300)
+    pdf_file = models.FileField(
+        _("PDF file"), upload_to=private_upload_to, max_length=300
+    )
     template = models.ForeignKey(
         FormTemplate,
         verbose_name=_("template used"),
@@ -231,13 +233,13 @@ class IssuedDocument(models.Model):
     def __str__(self):
         return f"{self.title} (v{self.version})"
 
-    def get_absolute_url(self):
-        return reverse("documents:issued_detail", args=[self.pk])
-
     def save(self, *args, **kwargs):
         if not self._state.adding:
             raise IssuedDocumentFrozen()
         super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("documents:issued_detail", args=[self.pk])
 
     def delete(self, *args, **kwargs):
         raise IssuedDocumentFrozen()

@@ -18,6 +18,8 @@ from mitra.core.clock import today
 from mitra.documents.defaults.agreement_summary import agreement_summary_layout
 from mitra.documents.registry import FormDefinition, Variable, register
 
+EN_DASH = "\u2013"
+
 _RELATIVE_FIELDS = (
     Variable.text("number", _("Our number")),
     Variable.text("document_type", _("Document type")),
@@ -72,7 +74,9 @@ AGREEMENT_SUMMARY_VARIABLES = (
     Variable.text("our_signatory_name", _("Our signatory")),
     Variable.text("our_signatory_position", _("Our signatory's position")),
     Variable.text("partner_signatory_name", _("The partner's signatory")),
-    Variable.text("partner_signatory_position", _("The partner's signatory's position")),
+    Variable.text(
+        "partner_signatory_position", _("The partner's signatory's position")
+    ),
     Variable.list(
         "parties",
         _("The parties, first ours, then the partner"),
@@ -145,13 +149,17 @@ def duration_text(start, end):
     years, months = divmod(months, 12)
     parts = []
     if years:
-        parts.append(ngettext("%(count)d year", "%(count)d years", years) % {"count": years})
+        parts.append(
+            ngettext("%(count)d year", "%(count)d years", years) % {"count": years}
+        )
     if months:
         parts.append(
             ngettext("%(count)d month", "%(count)d months", months) % {"count": months}
         )
     if days:
-        parts.append(ngettext("%(count)d day", "%(count)d days", days) % {"count": days})
+        parts.append(
+            ngettext("%(count)d day", "%(count)d days", days) % {"count": days}
+        )
     return ", ".join(parts)
 
 
@@ -160,9 +168,11 @@ def _period(start, end, *, open_ended):
         return ""
     if end:
         shown_end = _date(end)
+    elif open_ended:
+        shown_end = gettext("open-ended")
     else:
-        shown_end = gettext("open-ended") if open_ended else "…"
-    return f"{_date(start) or '…'} – {shown_end}"
+        shown_end = "…"
+    return f"{_date(start) or '…'} {EN_DASH} {shown_end}"
 
 
 def _relative(agreement, on):

@@ -32,7 +32,7 @@ from django.utils.translation import gettext_lazy as _
 from docx.opc.exceptions import PackageNotFoundError
 from docx.shared import Mm
 from docxtpl import DocxTemplate, InlineImage
-from jinja2 import ChainableUndefined, TemplateError, TemplateSyntaxError, meta, nodes
+from jinja2 import ChainableUndefined, TemplateSyntaxError, meta, nodes
 from jinja2.exceptions import SecurityError
 from jinja2.sandbox import SandboxedEnvironment
 from lxml.etree import LxmlError
@@ -133,7 +133,9 @@ def _docx_context(form, context, document):
 def _fill(form, source, context):
     """Fill the DOCX template bytes `source` and return the result's bytes."""
     document = DocxTemplate(io.BytesIO(source))
-    document.render(_docx_context(form, context, document), jinja_env=jinja_environment())
+    document.render(
+        _docx_context(form, context, document), jinja_env=jinja_environment()
+    )
     output = io.BytesIO()
     document.save(output)
     return output.getvalue()
@@ -151,7 +153,10 @@ def render_docx(*, form, context, template=None):
     source = template_bytes(form, template)
     try:
         return _fill(form, source, context)
-    except (TemplateError, LxmlError, ValueError, KeyError, TypeError) as error:
+    except Exception as error:
+        # The template is the office's own Jinja: whatever it does wrong on
+        # this data (a division by zero, a bad filter argument) is its
+        # error to report, never a crash of the page.
         logger.warning("The template of form %s failed: %s", form.code, error)
         raise PrintError(
             _("The template of %(form)s could not be filled: %(error)s")
@@ -270,9 +275,12 @@ def _unknown_attributes(form, tree):
                     return
         if isinstance(node, nodes.Getattr) and isinstance(node.node, nodes.Name):
             variable = aliases.get(node.node.name)
-            if variable is not None and variable.kind == Kind.OBJECT:
-                if node.attr not in variable.field_names():
-                    unknown.add(f"{variable.name}.{node.attr}")
+            if (
+                variable is not None
+                and variable.kind == Kind.OBJECT
+                and node.attr not in variable.field_names()
+            ):
+                unknown.add(f"{variable.name}.{node.attr}")
         for child in node.iter_child_nodes():
             visit(child, aliases)
 
@@ -382,7 +390,7 @@ def check_template(form, data):
 
     try:
         _fill(form, data, sample_context(form))
-    except (TemplateError, LxmlError, ValueError, KeyError, TypeError) as error:
+    except Exception as error:
         raise ValidationError(
             _("The template could not be filled: %(error)s"),
             params={"error": _error_text(error)},

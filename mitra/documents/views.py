@@ -133,7 +133,9 @@ def _url_of(obj):
 def form_list(request):
     """Every printed form, its number and the template in use."""
     require(request.user, Action.VIEW, PrintedForm)
-    rows = {row.code: row for row in PrintedForm.objects.select_related("active_template")}
+    rows = {
+        row.code: row for row in PrintedForm.objects.select_related("active_template")
+    }
     forms = [
         {
             "form": form,
@@ -184,9 +186,7 @@ class FormDetailView(View):
                 "variables": form.all_variables(),
                 "has_default": form.default_template_path.exists(),
                 "number_form": number_form
-                or FormNumberForm(
-                    initial={"form_number": services.form_number(form)}
-                ),
+                or FormNumberForm(initial={"form_number": services.form_number(form)}),
                 "upload_form": upload_form or FormTemplateUploadForm(),
                 "can_change": can(user, Action.CHANGE, PrintedForm),
                 "tag_examples": TAG_EXAMPLES,
@@ -387,9 +387,7 @@ def issued_detail(request, pk):
             "document": document,
             "form": form,
             "sections": [
-                section
-                for section in sections
-                if not section["variable"].is_image
+                section for section in sections if not section["variable"].is_image
             ],
             "versions": versions,
             "source": source,

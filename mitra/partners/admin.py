@@ -1,7 +1,13 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from mitra.partners.models import Contact, Partner, PartnerAlias, PartnerKind, PartnerMerge
+from mitra.partners.models import (
+    Contact,
+    Partner,
+    PartnerAlias,
+    PartnerKind,
+    PartnerMerge,
+)
 
 
 @admin.register(PartnerKind)

@@ -10,6 +10,7 @@ from django.db.models import Count, F, Q, Value
 from django.db.models.functions import Coalesce, NullIf
 from django.utils.http import urlencode
 
+from mitra.agreements.filters import CURRENT
 from mitra.agreements.models import (
     Agreement,
     DocumentType,
@@ -19,9 +20,6 @@ from mitra.agreements.models import (
 from mitra.core.fields import Scope, Tridharma
 from mitra.core.models import Unit, UnitKind
 from mitra.partners.models import Partner
-
-#: The agreement list's validity filter value for "in force, expiring too".
-CURRENT = "current"
 
 
 @dataclasses.dataclass
@@ -81,7 +79,7 @@ def dashboard_figures(user, today):
     ).values_list("unit_id", "agreement_id")
     units = list(
         Unit.objects.exclude(kind=UnitKind.INSTITUTION)
-        .only("pk", "name", "kind", "parent_id")
+        .only("pk", "code", "name", "kind", "parent_id")
         .order_by("name")
     )
     parent_of = {unit.pk: unit.parent_id for unit in units}
@@ -92,7 +90,7 @@ def dashboard_figures(user, today):
             agreements_of.setdefault(parent_of[unit_id], set()).add(agreement_id)
     by_unit = sorted(
         (
-            Figure(unit.name, len(agreements_of[unit.pk]), _current(unit=unit.pk))
+            Figure(unit.name, len(agreements_of[unit.pk]), _current(unit=unit.code))
             for unit in units
             if unit.kind != UnitKind.PRODI and unit.pk in agreements_of
         ),

@@ -170,6 +170,8 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 MITRA_EXPIRING_DAYS = env.int("MITRA_EXPIRING_DAYS", default=90)
 # The institution's name as printed on pages and forms.
 MITRA_INSTITUTION_NAME = env.str("MITRA_INSTITUTION_NAME", default="")
+# A PNG or JPEG logo printed on forms until the office uploads one (a path).
+MITRA_INSTITUTION_LOGO = env.str("MITRA_INSTITUTION_LOGO", default="")
 # Rows per page in lists.
 MITRA_PAGE_SIZE = env.int("MITRA_PAGE_SIZE", default=25)
 # An invitation link to set a first password works for this many days.
@@ -183,7 +185,9 @@ SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}
+    },
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},

@@ -20,9 +20,9 @@ def test_it_imports_a_register_through_the_web_and_shows_the_dashboard(
     # when the office uploads the register and accepts the proposed columns
     page.goto(f"{live_server.url}/imports/")
     page.set_input_files("input[name=file]", str(DATA / "daftar-kerjasama-contoh.xlsx"))
-    page.click("button[type=submit]")
+    page.click("main button[type=submit]")
     page.wait_for_url("**/mapping/")
-    page.click("button[type=submit]:not(.btn-link)")
+    page.click("main button.btn-primary[type=submit]")
     page.wait_for_url("**/preview/")
 
     # then the preview shows every row's outcome before anything is saved

@@ -126,7 +126,7 @@ def test_only_named_jobs_run_when_asked(db, registry):
     daily.run_daily(datetime.date(2026, 5, 1), only=["a.two"])
 
     assert seen == ["two"]
-    with pytest.raises(ValueError, match="a.three"):
+    with pytest.raises(ValueError, match=r"a\.three"):
         daily.run_daily(datetime.date(2026, 5, 1), only=["a.three"])
 
 
@@ -156,7 +156,7 @@ def test_the_command_fails_when_a_job_failed(db, registry):
         raise RuntimeError("boom")
 
     err = StringIO()
-    with pytest.raises(CommandError, match="a.broken"):
+    with pytest.raises(CommandError, match=r"a\.broken"):
         call_command("run_daily", "--date", "2026-02-28", stderr=err, stdout=StringIO())
     assert "a.broken: FAILED RuntimeError: boom" in err.getvalue()
     assert JobRun.objects.filter(ok=True).count() == 1
@@ -170,7 +170,7 @@ def test_the_command_refuses_a_bad_date(db, bad):
 
 
 def test_the_command_refuses_an_unknown_job(db):
-    with pytest.raises(CommandError, match="no.such"):
+    with pytest.raises(CommandError, match=r"no\.such"):
         call_command("run_daily", "--job", "no.such")
 
 

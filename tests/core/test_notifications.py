@@ -198,10 +198,13 @@ def test_a_failed_immediate_send_stays_in_the_outbox_to_retry(
     db, django_capture_on_commit_callbacks
 ):
     # given the mail server is down
-    with override_settings(EMAIL_BACKEND=DOWN), clock.frozen(NOON):
-        # when an event email is sent
-        with django_capture_on_commit_callbacks(execute=True):
-            email = queue_email(to="a@partner.test", subject="S", body="B")
+    # when an event email is sent
+    with (
+        override_settings(EMAIL_BACKEND=DOWN),
+        clock.frozen(NOON),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        email = queue_email(to="a@partner.test", subject="S", body="B")
 
     # then it is kept as failed, with the error and the next try
     email.refresh_from_db()

@@ -40,7 +40,7 @@ def main(argv=None):
             continue
         path = form.default_template_path
         build(form).save(path)
-        print(f"{form.code}: {path}")  # noqa: T201
+        print(f"{form.code}: {path}")
 
 
 if __name__ == "__main__":

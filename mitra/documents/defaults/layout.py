@@ -11,6 +11,7 @@ Layouts of particular forms call these blocks; a form without a layout of
 its own gets `generic_layout`, built from its declared variables.
 """
 
+from django.utils.translation import gettext_noop as _
 from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.enum.table import WD_TABLE_ALIGNMENT
@@ -18,7 +19,6 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
-from django.utils.translation import gettext_noop as _
 
 from mitra.documents.registry import Kind
 
@@ -75,7 +75,7 @@ class DefaultDocument:
         table = self.document.add_table(rows=1, cols=2)
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
         logo_cell, name_cell = table.rows[0].cells
-        logo_cell.width, name_cell.width = Mm(30), Mm(140)
+        _widths(table, [Mm(30), Mm(140)])
         logo_cell.paragraphs[0].add_run("{{ institution_logo }}")
         name = name_cell.paragraphs[0]
         name.alignment = WD_ALIGN_PARAGRAPH.CENTER
@@ -133,9 +133,9 @@ class DefaultDocument:
         table.style = "Table Grid"
         for text, value in rows:
             cells = table.add_row().cells
-            cells[0].width, cells[1].width = Mm(55), Mm(115)
             cells[0].paragraphs[0].add_run(text).bold = True
             cells[1].paragraphs[0].add_run(value)
+        _widths(table, [Mm(55), Mm(115)])
         return table
 
     def loop_table(self, name, columns, *, empty):
@@ -145,16 +145,18 @@ class DefaultDocument:
         loop item `item` (e.g. "{{ item.title }}"). `empty` is printed
         instead when the list is empty.
         """
+        self.paragraph("{%p if " + name + " %}")
         table = self.document.add_table(rows=4, cols=len(columns))
         table.style = "Table Grid"
         header, opening, body, closing = table.rows
+        header._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
         for cell, (text, _value) in zip(header.cells, columns, strict=True):
             cell.paragraphs[0].add_run(text).bold = True
         opening.cells[0].paragraphs[0].add_run("{%tr for item in " + name + " %}")
         for cell, (_text, value) in zip(body.cells, columns, strict=True):
             cell.paragraphs[0].add_run(value)
         closing.cells[0].paragraphs[0].add_run("{%tr endfor %}")
-        self.paragraph("{%p if not " + name + " %}")
+        self.paragraph("{%p else %}")
         self.paragraph(empty).runs[0].italic = True
         self.paragraph("{%p endif %}")
         return table
@@ -185,6 +187,15 @@ class DefaultDocument:
         self.document.save(str(path))
 
 
+def _widths(table, widths):
+    """Fix column widths (Word reads the cells, LibreOffice the grid)."""
+    table.autofit = False
+    for column, width in zip(table.columns, widths, strict=True):
+        column.width = width
+        for cell in column.cells:
+            cell.width = width
+
+
 def generic_layout(form, doc):
     """Lay out `form` from its declared variables alone."""
     doc.letterhead()
@@ -197,7 +208,10 @@ def generic_layout(form, doc):
             doc.heading(label(variable.description))
             doc.fields(
                 [
-                    (label(item.description), "{{ " + f"{variable.name}.{item.name}" + " }}")
+                    (
+                        label(item.description),
+                        "{{ " + f"{variable.name}.{item.name}" + " }}",
+                    )
                     for item in variable.fields
                 ]
             )
