@@ -85,9 +85,9 @@ class AgreementForm(forms.Form):
         label=_label(Agreement, "number"),
         max_length=120,
         required=False,
-        # TODO(#3): propose the next number from the office's numbering scheme.
         help_text=_(
-            "Leave empty for a draft: a number will be proposed when it is signed."
+            "Proposed from the office's numbering pattern for the document type; "
+            "leave empty for a draft."
         ),
     )
     partner_number = forms.CharField(

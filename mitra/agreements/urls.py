@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.AgreementListView.as_view(), name="list"),
     path("expiring/", views.ExpiringListView.as_view(), name="expiring"),
     path("new/", views.AgreementCreateView.as_view(), name="create"),
+    path("proposed-number/", views.proposed_number, name="proposed_number"),
     path("<int:pk>/", views.AgreementDetailView.as_view(), name="detail"),
     path("<int:pk>/edit/", views.AgreementUpdateView.as_view(), name="edit"),
     path("<int:pk>/delete/", views.AgreementDeleteView.as_view(), name="delete"),

@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Exists, IntegerField, OuterRef, Prefetch, Sum
 from django.db.models.functions import Coalesce
-from django.http import HttpResponseNotAllowed
+from django.http import HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -44,6 +44,8 @@ from mitra.core.exports import csv_response, xlsx_response
 from mitra.core.fields import Scope
 from mitra.core.files import attachment_response
 from mitra.core.history import history_entries
+from mitra.core.models import Unit
+from mitra.core.numbering import proposed_agreement_number
 from mitra.core.permissions import (
     Action,
     can,
@@ -268,6 +270,21 @@ def _form_agreement(user, pk):
         user,
         pk=pk,
     )
+
+
+def proposed_number(request):
+    """The number the office's pattern proposes for a document type (a preview).
+
+    Nothing is consumed: the number is issued only when an agreement is
+    saved with it, and later previews skip numbers already in use.
+    """
+    unit = None
+    if code := request.GET.get("unit", ""):
+        unit = Unit.objects.for_user(request.user).filter(pk=code).first()
+    number = proposed_agreement_number(
+        document_type=request.GET.get("document_type", ""), unit=unit
+    )
+    return JsonResponse({"number": number})
 
 
 class AgreementCreateView(View):

@@ -129,7 +129,9 @@ def notify(
                 body=body,
                 url=url,
                 subject_type=(
-                    ContentType.objects.get_for_model(subject) if subject else None
+                    ContentType.objects.get_for_model(subject)
+                    if subject is not None
+                    else None
                 ),
                 subject_id=subject.pk if subject is not None else None,
                 dedupe_key=dedupe_key,

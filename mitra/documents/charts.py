@@ -118,7 +118,7 @@ def render_bar_chart(spec):
     labels = spec.get("labels") or []
     values = [_number(value) for value in spec.get("values") or []]
     values += [0] * (len(labels) - len(values))
-    width = int(_number(spec.get("width_mm")) or 150) * SCALE
+    width = min(max(int(_number(spec.get("width_mm")) or 150), 40), 400) * SCALE
     text_size, bar_height, gap, margin = 3 * SCALE, 5 * SCALE, 2 * SCALE, 3 * SCALE
     title_height = 6 * SCALE if spec.get("title") else 0
     rows = max(len(labels), 1)
@@ -131,9 +131,9 @@ def render_bar_chart(spec):
         draw.text((margin, margin), spec["title"], fill=TEXT_COLOUR, font=title_font)
     top = margin + title_height
     label_width = int(width * 0.35)
-    value_width = 12 * SCALE
+    value_width = int(width * 0.12)
     bar_left = margin + label_width + SCALE
-    bar_space = width - bar_left - margin - value_width
+    bar_space = max(width - bar_left - margin - value_width, SCALE)
     largest = max((value for value in values if value > 0), default=0)
 
     draw.line([(bar_left, top), (bar_left, height - margin)], fill=GRID_COLOUR)

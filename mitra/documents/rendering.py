@@ -302,7 +302,7 @@ def sample_context(form):
         if variable.kind == Kind.NUMBER:
             return 1
         if variable.kind == Kind.IMAGE:
-            return charts.bar_chart(title="", labels=["A"], values=[1], width_mm=20)
+            return charts.bar_chart(title="", labels=["A"], values=[1], width_mm=60)
         if variable.kind == Kind.LIST:
             return [{item.name: sample(item) for item in variable.fields}]
         if variable.kind == Kind.OBJECT:
@@ -356,6 +356,7 @@ def template_variables(form, data):
     for part in parts:
         try:
             tree = env.parse(part)
+            names |= meta.find_undeclared_variables(tree)
         except TemplateSyntaxError as error:
             near = _paragraph_text(part, error.lineno)
             message = (
@@ -368,7 +369,6 @@ def template_variables(form, data):
                 params={"error": error.message or "", "text": near},
                 code="syntax",
             ) from error
-        names |= meta.find_undeclared_variables(tree)
         trees.append(tree)
     return names, trees
 

@@ -142,6 +142,7 @@ def form_number_set(*, form, number, by):
     row = _printed_form(form.code)
     row.form_number = " ".join((number or "").split())[:60]
     row._change_reason = "form number"
+    row._history_user = by
     row.save()
     logger.info("Form %s number set by user %s", form.code, getattr(by, "pk", None))
     return row
@@ -198,6 +199,7 @@ def form_template_activate(*, form, template, by):
     row = _printed_form(form.code)
     row.active_template = template
     row._change_reason = "template"
+    row._history_user = by
     row.save()
     return row
 
@@ -233,6 +235,7 @@ def letterhead_update(*, name, address, by, logo=None, remove_logo=False):
         head.logo.save(getattr(logo, "name", "logo.png"), logo, save=False)
     elif remove_logo:
         head.logo = ""
+    head._history_user = by
     head.save()
     return head
 

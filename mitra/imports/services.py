@@ -18,11 +18,14 @@ import dataclasses
 import logging
 import re
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from mitra.agreements.models import Agreement, DocumentType, Status
+from mitra.agreements.services import agreement_create, agreement_update
 from mitra.core.fields import Scope
+from mitra.core.models import Unit
 from mitra.core.units import UnitMatcher
 from mitra.imports.parsing import (
     CANONICAL_FIELDS,
@@ -265,6 +268,12 @@ def _parse_row(values, mapping, units, kinds):
     clean["number"] = _text(_cell(values, mapping, "number"))
     clean["parent_number"] = _text(_cell(values, mapping, "parent_number"))
     clean["title"] = _text(_cell(values, mapping, "title"))
+    if not clean["title"] and clean["document_type"] and clean["partner_name"]:
+        # A register without a title column still names every document.
+        clean["title"] = _("%(type)s with %(partner)s") % {
+            "type": DocumentType(clean["document_type"]).label,
+            "partner": clean["partner_name"],
+        }
     clean["notes"] = _text(_cell(values, mapping, "notes"))
     clean["country"] = _text(_cell(values, mapping, "country"))
     if clean["number"] and clean["number"] == clean["parent_number"]:
@@ -348,7 +357,7 @@ def plan_import(sheet, mapping=None, *, confirmed_partners=None):
         )
         rows.append(plan)
         if errors:
-            plan.reason = " ".join(errors)
+            plan.reason = "; ".join(str(error).rstrip(".") for error in errors) + "."
             continue
 
         signature = _signature(clean)
@@ -565,24 +574,39 @@ def _fullness(name):
 
 
 def apply_plan(plan, *, by=None, source=""):
-    """Write the plan's accepted rows in one transaction; return the summary."""
+    """Write the plan's accepted rows in one transaction; return the summary.
+
+    Agreements go through the agreement services, so every rule of a hand
+    entry holds for an imported row too; a row a rule refuses is rejected
+    with the rule's message and the others are written. Parents are written
+    before their children, whatever the order of the rows.
+    """
     reason = _("Imported from %(file)s") % {"file": source} if source else ""
     with transaction.atomic():
         partner_ids = _create_partners(plan, by=by)
-        by_number = {}
-        written = []
-        for row in plan.rows:
+        agreements = {
+            agreement.number: agreement
+            for agreement in Agreement.objects.filter(
+                number__in={row.values.get("parent_number") for row in plan.rows}
+                - {"", None}
+            )
+        }
+        for row in _parents_first(plan.rows):
             if row.outcome not in (Outcome.CREATED, Outcome.UPDATED):
-                if row.outcome == Outcome.UNCHANGED and row.number:
-                    by_number[row.number] = row.agreement_id
                 continue
             partner_id = row.partner_id or partner_ids[row.partner_key]
-            agreement = _write_agreement(row, partner_id, by=by, reason=reason)
+            try:
+                with transaction.atomic():
+                    agreement = _write_agreement(
+                        row, partner_id, agreements, by=by, reason=reason
+                    )
+            except ValidationError as error:
+                row.outcome = Outcome.REJECTED
+                row.reason = " ".join(error.messages)
+                continue
             row.agreement_id = agreement.pk
             if row.number:
-                by_number[row.number] = agreement.pk
-            written.append((row, agreement))
-        _link_parents(written, by_number)
+                agreements[row.number] = agreement
     summary = plan.summary()
     logger.info(
         "Register import %s: %s created, %s updated, %s unchanged, %s rejected",
@@ -593,6 +617,34 @@ def apply_plan(plan, *, by=None, source=""):
         len(summary["rejected"]),
     )
     return summary
+
+
+class _Rollback(Exception):
+    pass
+
+
+def preview_plan(plan, *, by=None):
+    """Apply the plan and roll it back, so its outcomes are exactly final."""
+    try:
+        with transaction.atomic():
+            apply_plan(plan, by=by)
+            raise _Rollback
+    except _Rollback:
+        pass
+    return plan
+
+
+def _parents_first(rows):
+    """Order rows so that a parent in the file comes before its children."""
+    by_number = {row.number: row for row in rows if row.number}
+
+    def depth(row, seen=()):
+        parent = by_number.get(row.values.get("parent_number") or "")
+        if parent is None or parent.row in seen:
+            return 0
+        return 1 + depth(parent, (*seen, row.row))
+
+    return sorted(rows, key=depth)
 
 
 def _create_partners(plan, *, by):
@@ -630,31 +682,36 @@ def _add_aliases(partner, spellings, *, by):
             alias_add(partner=partner, name=spelling, by=by)
 
 
-def _write_agreement(row, partner_id, *, by, reason):
+def _write_agreement(row, partner_id, agreements, *, by, reason):
     clean = row.values
+    parents = [agreements[n] for n in clean["parent_numbers"] if n in agreements]
+    values = {
+        "partner_id": partner_id,
+        "document_type": clean["document_type"] or DocumentType.OTHER,
+        "title": clean["title"] or "",
+        "scope": clean["scope"] or "",
+        "start_date": clean["start"],
+        "end_date": clean["end"],
+        "notes": clean["notes"],
+        "parents": parents,
+        "units": list(Unit.objects.filter(pk__in=clean["unit_ids"])),
+        "fields": clean["fields"],
+    }
+    if not parents:
+        values["no_parent_reason"] = (
+            _("Parent %(number)s was not found when the register was imported.")
+            % {"number": clean["parent_number"]}
+            if clean["parent_number"]
+            else _("The register names no parent document.")
+        )
+    values["partner"] = Partner.objects.get(pk=values.pop("partner_id"))
     if row.agreement_id:
         agreement = Agreement.objects.get(pk=row.agreement_id)
-    else:
-        agreement = Agreement(status=Status.SIGNED, created_by=by)
-    agreement.document_type = clean["document_type"] or DocumentType.OTHER
-    agreement.number = row.number or None
-    agreement.title = clean["title"] or ""
-    agreement.partner_id = partner_id
-    agreement.scope = clean["scope"] or ""
-    agreement.fields = clean["fields"]
-    agreement.start_date = clean["start"]
-    agreement.end_date = clean["end"]
-    agreement.notes = clean["notes"]
-    agreement._change_reason = reason
-    agreement.save()
-    agreement.units.set(clean["unit_ids"])
-    return agreement
-
-
-def _link_parents(written, by_number):
-    for row, agreement in written:
-        numbers = row.values["parent_numbers"]
-        agreement.parents.set([by_number[n] for n in numbers if n in by_number])
+        agreement._change_reason = reason
+        return agreement_update(agreement=agreement, by=by, **values).agreement
+    return agreement_create(
+        by=by, number=row.number or None, status=Status.SIGNED, **values
+    ).agreement
 
 
 def import_register(
@@ -663,6 +720,7 @@ def import_register(
     """Read, plan and (unless `dry_run`) apply an import; return the plan."""
     sheet = read_register(data, filename)
     plan = plan_import(sheet, mapping, confirmed_partners=confirmed_partners)
-    if not dry_run:
-        apply_plan(plan, by=by, source=filename)
+    if dry_run:
+        return preview_plan(plan, by=by)
+    apply_plan(plan, by=by, source=filename)
     return plan

@@ -16,6 +16,7 @@ from mitra.imports.services import (
     Outcome,
     apply_plan,
     plan_import,
+    preview_plan,
     read_register,
 )
 
@@ -97,6 +98,8 @@ def preview(request, pk):
     except ImportError_ as error:
         messages.error(request, error.message)
         return redirect("imports:mapping", pk=batch.pk)
+    # Apply and roll back, so the preview shows exactly what confirming does.
+    preview_plan(plan, by=request.user)
 
     if request.method == "POST":
         confirmed = dict(batch.confirmed_partners)

@@ -1,4 +1,4 @@
-"""Acceptance of the printed forms and issued documents (issue 3, items 4–5).
+"""Acceptance of the printed forms and issued documents (issue 3, items 4 and 5).
 
 * An uploaded template with an unknown variable is refused naming it; a
   file that is not a DOCX and a zip bomb named .docx are refused with a
@@ -77,7 +77,7 @@ def test_it_refuses_a_template_with_an_unknown_variable_naming_it(users, client_
     ("name", "content", "message"),
     [
         ("summary.docx", b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\n", "not an accepted type"),
-        ("summary.docx", "Nomor: {{ number }}".encode(), "not an accepted type"),
+        ("summary.docx", b"Nomor: {{ number }}", "not an accepted type"),
         ("bomb.docx", None, "unpacks to far more than its size"),
     ],
     ids=["pdf-named-docx", "text-named-docx", "zip-bomb"],
