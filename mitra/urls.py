@@ -12,6 +12,12 @@ urlpatterns = [
     path("agreements/", include("mitra.agreements.urls")),
     path("imports/", include("mitra.imports.urls")),
     path("documents/", include("mitra.documents.urls")),
+    path("planning/", include("mitra.planning.urls")),
+    path("proposals/", include("mitra.proposals.urls")),
+    path("monitoring/", include("mitra.monitoring.urls")),
+    path("surveys/", include("mitra.surveys.urls")),
+    path("records/", include("mitra.records.urls")),
+    path("public/", include("mitra.public.urls")),
     path("reports/", include("mitra.reports.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -49,6 +49,11 @@ INSTALLED_APPS = [
     "mitra.partners",
     "mitra.agreements",
     "mitra.planning",
+    "mitra.proposals",
+    "mitra.monitoring",
+    "mitra.surveys",
+    "mitra.records",
+    "mitra.public",
     "mitra.imports",
     "mitra.reports",
 ]

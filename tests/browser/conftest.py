@@ -78,7 +78,10 @@ def phone(browser, request):
     context.close()
 
 
-def log_in(page, live_server, username, password="secret-pass-123"):
+PASSWORD = "secret-pass-123"  # the factories' password
+
+
+def log_in(page, live_server, username, password=PASSWORD):
     page.goto(f"{live_server.url}/accounts/login/")
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", password)

@@ -23,7 +23,8 @@ def test_it_exits_non_zero_when_the_file_cannot_be_read(db, tmp_path):
 def test_the_json_output_is_one_object(db, tmp_path, units):
     path = tmp_path / "r.csv"
     path.write_text(
-        "No;Nama Mitra;Jenis Dokumen;Nomor Dokumen;Unit Pengusul;Tanggal Mulai;Tanggal Berakhir\n"
+        "No;Nama Mitra;Jenis Dokumen;Nomor Dokumen;Unit Pengusul;"
+        "Tanggal Mulai;Tanggal Berakhir\n"
         "1;PT Satu;MoU;1/X/2024;JA;01/02/2024;Tidak terbatas\n"
         "2;PT Dua;PKS;2/X/2024;Nowhere;01/02/2024;30/02/2025\n",
         encoding="utf-8",
