@@ -17,6 +17,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
+from django.db.models.signals import pre_delete
+from django.dispatch import receiver
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -171,6 +173,9 @@ class IssuedDocument(models.Model):
     `supersedes` points at the previous version; the previous version learns
     it was superseded through the reverse link `superseded_by`, so issuing a
     new version never writes to an old row.
+
+    Saving an existing row, updating or deleting through a queryset, and
+    deletion cascading from elsewhere are all refused (IssuedDocumentFrozen).
     """
 
     kind = models.CharField(_("kind"), max_length=60, db_index=True)
@@ -258,3 +263,9 @@ class IssuedDocument(models.Model):
             return self.superseded_by
         except IssuedDocument.DoesNotExist:
             return None
+
+
+@receiver(pre_delete, sender=IssuedDocument)
+def _refuse_deletion(sender, instance, **kwargs):
+    """Refuse deletions that bypass `delete()`, such as cascades."""
+    raise IssuedDocumentFrozen()

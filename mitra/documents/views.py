@@ -70,7 +70,7 @@ def _format(request):
 
 def _source_filename(form, source):
     label = getattr(source, "number", "") or str(source.pk)
-    return slugify(f"{form.code}-{label}") or form.code
+    return f"{form.code}-{slugify(label.replace('/', '-'))}".rstrip("-")
 
 
 def print_form(request, code, pk):

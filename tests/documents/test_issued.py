@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection
+from django.db import connection, models, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -88,6 +88,9 @@ def test_an_issued_document_cannot_be_deleted(users, units):
         document.delete()
     with pytest.raises(ValidationError):
         IssuedDocument.objects.filter(pk=document.pk).delete()
+    with pytest.raises(ValidationError), transaction.atomic():
+        # the path a cascade from another model takes
+        models.Model.delete(document)
     assert IssuedDocument.objects.filter(pk=document.pk).exists()
 
 

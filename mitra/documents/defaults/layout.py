@@ -150,6 +150,7 @@ class DefaultDocument:
         table.style = "Table Grid"
         header, opening, body, closing = table.rows
         header._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
+        body._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
         for cell, (text, _value) in zip(header.cells, columns, strict=True):
             cell.paragraphs[0].add_run(text).bold = True
         opening.cells[0].paragraphs[0].add_run("{%tr for item in " + name + " %}")
