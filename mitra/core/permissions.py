@@ -15,7 +15,11 @@ The rules, in short (see the README's Roles section):
   for its prodis);
 * a record not yet in force (a draft, or in negotiation) is seen only by its
   units, the office, the head, leadership, auditors and whoever it is
-  assigned to.
+  assigned to;
+* planning records (needs mapping, targets, the annual programme,
+  multi-year plans) are read by all staff and written by the office; unit
+  staff fill only their own units' needs; a meeting is seen by those it
+  involves; the head approves targets, minutes and the programme.
 """
 
 from django.db.models import Q
@@ -34,6 +38,10 @@ class Action:
     MANAGE_USERS = "manage_users"
     #: Add an activity under an agreement: asked of the agreement.
     ADD_ACTIVITY = "add_activity"
+    #: The head's approval: targets, minutes, the annual programme.
+    APPROVE = "approve"
+    #: Open the head's identification workspace: asked of NeedsMapping.
+    IDENTIFY = "identify"
 
 
 #: Roles that read every cooperation record.
@@ -276,6 +284,115 @@ def _printed_form_allows(user, action, obj):
     return action != Action.DELETE and manages_all(user)
 
 
+# --- Planning: needs mapping, targets, meetings, programme, plans ----------
+
+
+def _is_head(user):
+    return is_staff_user(user) and (user.is_superuser or user.role == Role.HEAD)
+
+
+def _cooperation_type_allows(user, action, cooperation_type):
+    if action == Action.VIEW:
+        return is_staff_user(user)
+    return action in (Action.ADD, Action.CHANGE) and manages_all(user)
+
+
+def _needs_mapping_allows(user, action, mapping):
+    """Every staff user reads a mapping (each unit its own rows, see cells)."""
+    if action == Action.VIEW:
+        return is_staff_user(user)
+    if action == Action.IDENTIFY:
+        return reads_all(user)
+    return action in (Action.ADD, Action.CHANGE) and manages_all(user)
+
+
+def _need_cell_rows(user, queryset):
+    if reads_all(user):
+        return queryset
+    return queryset.filter(unit_id__in=acting_unit_ids(user))
+
+
+def _need_cell_allows(user, action, cell):
+    """Unit staff fill the rows of the units they act for; the office all."""
+    if isinstance(cell, type):
+        return manages_all(user) or (
+            is_staff_user(user) and user.role == Role.UNIT and bool(user.units.exists())
+        )
+    if action == Action.VIEW:
+        return reads_all(user) or cell.unit_id in acting_unit_ids(user)
+    if action not in (Action.ADD, Action.CHANGE):
+        return False
+    if manages_all(user):
+        return True
+    return user.role == Role.UNIT and cell.unit_id in acting_unit_ids(user)
+
+
+def _planning_office_allows(user, action, obj):
+    """Targets, programmes and multi-year plans: all staff read, the office
+    writes, the head approves; nothing is deleted but a target row."""
+    if action == Action.VIEW:
+        return is_staff_user(user)
+    if action == Action.APPROVE:
+        return _is_head(user)
+    if action == Action.DELETE:
+        return manages_all(user) and obj._meta.model_name == "annualtarget"
+    return action in (Action.ADD, Action.CHANGE) and manages_all(user)
+
+
+def _meeting_rows(user, queryset):
+    """Unit staff see the meetings they attended, of their units, that gave
+    them an action, or that they created."""
+    from mitra.planning.models import ActionItem, MeetingAttendee
+
+    if reads_all(user):
+        return queryset
+    attended = MeetingAttendee.objects.filter(user=user).values("meeting_id")
+    owning = ActionItem.objects.filter(owner=user).values("meeting_id")
+    return queryset.filter(
+        Q(pk__in=attended)
+        | Q(pk__in=owning)
+        | Q(unit_id__in=acting_unit_ids(user))
+        | Q(created_by=user)
+    )
+
+
+def _meeting_allows(user, action, meeting):
+    from mitra.planning.models import Meeting
+
+    if isinstance(meeting, type):
+        return action in (Action.ADD, Action.CHANGE) and manages_all(user)
+    if action == Action.VIEW:
+        return _meeting_rows(user, Meeting.objects.filter(pk=meeting.pk)).exists()
+    if action == Action.APPROVE:
+        return _is_head(user)
+    if action == Action.DELETE:
+        # Minutes once approved were issued: the meeting stays on record.
+        return manages_all(user) and meeting.approved_at is None
+    return action in (Action.ADD, Action.CHANGE) and manages_all(user)
+
+
+def _action_item_rows(user, queryset):
+    from mitra.planning.models import Meeting
+
+    if reads_all(user):
+        return queryset
+    meetings = _meeting_rows(user, Meeting.objects.all()).values("pk")
+    return queryset.filter(Q(owner=user) | Q(meeting__in=meetings))
+
+
+def _action_item_allows(user, action, item):
+    """The office manages action items; their owner marks them done."""
+    from mitra.planning.models import ActionItem
+
+    if isinstance(item, type):
+        return manages_all(user)
+    if action == Action.VIEW:
+        return _action_item_rows(user, ActionItem.objects.filter(pk=item.pk)).exists()
+    if manages_all(user):
+        return action in (Action.ADD, Action.CHANGE, Action.DELETE)
+    return action == Action.CHANGE and item.owner_id == user.pk
+
+
 RULES = {
     "agreements.agreement": (_agreement_rows, _agreement_allows),
     "agreements.activity": (_activity_rows, _activity_allows),
@@ -291,6 +408,16 @@ RULES = {
     "documents.formtemplate": (_printed_form_rows, _printed_form_allows),
     "documents.printedform": (_printed_form_rows, _printed_form_allows),
     "documents.letterhead": (_printed_form_rows, _printed_form_allows),
+    "planning.cooperationtype": (_read_all_staff_rows, _cooperation_type_allows),
+    "planning.needsmapping": (_read_all_staff_rows, _needs_mapping_allows),
+    "planning.needcell": (_need_cell_rows, _need_cell_allows),
+    "planning.annualtargetset": (_read_all_staff_rows, _planning_office_allows),
+    "planning.annualtarget": (_read_all_staff_rows, _planning_office_allows),
+    "planning.annualprogramme": (_read_all_staff_rows, _planning_office_allows),
+    "planning.programmeitem": (_read_all_staff_rows, _planning_office_allows),
+    "planning.multiyearplan": (_read_all_staff_rows, _planning_office_allows),
+    "planning.meeting": (_meeting_rows, _meeting_allows),
+    "planning.actionitem": (_action_item_rows, _action_item_allows),
 }
 
 

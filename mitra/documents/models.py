@@ -265,6 +265,15 @@ class IssuedDocument(models.Model):
             return None
 
 
+def issued_list_url(source):
+    """Return the URL of the page listing every issued version of `source`."""
+    content_type = ContentType.objects.get_for_model(source)
+    return reverse(
+        "documents:issued_list",
+        args=[content_type.app_label, content_type.model, source.pk],
+    )
+
+
 @receiver(pre_delete, sender=IssuedDocument)
 def _refuse_deletion(sender, instance, **kwargs):
     """Refuse deletions that bypass `delete()`, such as cascades."""

@@ -261,10 +261,11 @@ def issue_document(*, kind, source, context, by, title):
     """Issue the next version of the `kind` document of `source` and freeze it.
 
     `context` is the form's context (from `form_context`; None builds it as
-    `by` sees the source). The DOCX and PDF are rendered now and stored
-    with the snapshot; the previous version, if any, is superseded by the
-    new one. Raise ValidationError when the files cannot be produced or
-    another version was issued at the same moment.
+    `by` sees the source; the common variables are added when missing).
+    The DOCX and PDF are rendered now and stored with the snapshot; the
+    previous version, if any, is superseded by the new one. Raise
+    ValidationError when the files cannot be produced or another version
+    was issued at the same moment.
     """
     form = get_form(kind)
     if source is None or source.pk is None:
@@ -291,6 +292,7 @@ def _issue(form, source, context, by, title):
     issued_at = clock.now()
     snapshot = json_safe(
         {
+            **common_context(form),
             **context,
             "document_version": str(version),
             "issued_on": long_date(clock.today()),

@@ -167,6 +167,20 @@ if any(days < 0 for days in MITRA_EXPIRY_REMINDER_DAYS):
         "MITRA_EXPIRY_REMINDER_DAYS must list whole numbers of days, like 180,90,30."
     )
 
+# Days before a monitoring round's due date at which units are reminded.
+MITRA_MONITORING_REMINDER_DAYS = sorted(
+    set(env.list("MITRA_MONITORING_REMINDER_DAYS", cast=int, default=[7, 1])),
+    reverse=True,
+)
+if any(days < 0 for days in MITRA_MONITORING_REMINDER_DAYS):
+    raise environ.ImproperlyConfigured(
+        "MITRA_MONITORING_REMINDER_DAYS must list whole numbers of days, like 7,1."
+    )
+# An agreement in force with no activity for this many months is "dormant".
+MITRA_DORMANT_MONTHS = env.int("MITRA_DORMANT_MONTHS", default=12)
+if MITRA_DORMANT_MONTHS < 1:
+    raise environ.ImproperlyConfigured("MITRA_DORMANT_MONTHS must be at least 1.")
+
 # Largest upload accepted, in megabytes (attachments and registers alike).
 MITRA_MAX_UPLOAD_MB = env.int("MITRA_MAX_UPLOAD_MB", default=20)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
@@ -183,6 +197,40 @@ MITRA_PAGE_SIZE = env.int("MITRA_PAGE_SIZE", default=25)
 MITRA_INVITATION_DAYS = env.int("MITRA_INVITATION_DAYS", default=7)
 if MITRA_INVITATION_DAYS < 1:
     raise environ.ImproperlyConfigured("MITRA_INVITATION_DAYS must be at least 1.")
+# The ministry's indicator (reports): which agreements a year counts when a
+# rule set does not say (IKU 3.1 of 2023): "signed" in the year or "in_force".
+MITRA_IKU_2023_WINDOW = env.str("MITRA_IKU_2023_WINDOW", default="signed")
+if MITRA_IKU_2023_WINDOW not in ("signed", "in_force"):
+    raise environ.ImproperlyConfigured(
+        "MITRA_IKU_2023_WINDOW must be signed or in_force."
+    )
+# IKU 5 of 2025: what the percentage of industry cooperations counts.
+MITRA_IKU_2025_NUMERATOR = env.str("MITRA_IKU_2025_NUMERATOR", default="with_output")
+if MITRA_IKU_2025_NUMERATOR not in ("with_output", "with_downstreaming"):
+    raise environ.ImproperlyConfigured(
+        "MITRA_IKU_2025_NUMERATOR must be with_output or with_downstreaming."
+    )
+MITRA_IKU_2025_DENOMINATOR = env.str(
+    "MITRA_IKU_2025_DENOMINATOR", default="cooperations"
+)
+if MITRA_IKU_2025_DENOMINATOR not in ("cooperations", "with_activity"):
+    raise environ.ImproperlyConfigured(
+        "MITRA_IKU_2025_DENOMINATOR must be cooperations or with_activity."
+    )
+# Extra columns of the accreditation table (LKPS table 1), as discipline
+# boards ask: any of relevance, satisfaction, follow_up.
+MITRA_LKPS_EXTRA_COLUMNS = env.list("MITRA_LKPS_EXTRA_COLUMNS", default=[])
+if set(MITRA_LKPS_EXTRA_COLUMNS) - {"relevance", "satisfaction", "follow_up"}:
+    raise environ.ImproperlyConfigured(
+        "MITRA_LKPS_EXTRA_COLUMNS may list only relevance, satisfaction, follow_up."
+    )
+# Years a record of the records register is kept after its date of issue,
+# for every record type that does not set its own.
+MITRA_RECORD_RETENTION_YEARS = env.int("MITRA_RECORD_RETENTION_YEARS", default=5)
+if MITRA_RECORD_RETENTION_YEARS < 1:
+    raise environ.ImproperlyConfigured(
+        "MITRA_RECORD_RETENTION_YEARS must be at least 1."
+    )
 
 DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5-responsive.html"
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
