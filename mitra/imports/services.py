@@ -46,6 +46,9 @@ from mitra.partners.services import alias_add, partner_create
 
 logger = logging.getLogger(__name__)
 
+#: Document types that normally sit under a parent document.
+PARENTED_TYPES = {DocumentType.MOA, DocumentType.IA, DocumentType.ADDENDUM}
+
 #: Longest text each field holds (the model's column sizes).
 LENGTH_LIMITS = {
     "partner_name": 255,
@@ -697,7 +700,7 @@ def _write_agreement(row, partner_id, agreements, *, by, reason):
         "units": list(Unit.objects.filter(pk__in=clean["unit_ids"])),
         "fields": clean["fields"],
     }
-    if not parents:
+    if not parents and values["document_type"] in PARENTED_TYPES:
         values["no_parent_reason"] = (
             _("Parent %(number)s was not found when the register was imported.")
             % {"number": clean["parent_number"]}

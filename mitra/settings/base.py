@@ -62,7 +62,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "mitra.core.middleware.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -180,6 +180,31 @@ if any(days < 0 for days in MITRA_MONITORING_REMINDER_DAYS):
 MITRA_DORMANT_MONTHS = env.int("MITRA_DORMANT_MONTHS", default=12)
 if MITRA_DORMANT_MONTHS < 1:
     raise environ.ImproperlyConfigured("MITRA_DORMANT_MONTHS must be at least 1.")
+
+# Days before a call for proposals' deadline at which silent units are reminded.
+MITRA_CALL_REMINDER_DAYS = sorted(
+    set(env.list("MITRA_CALL_REMINDER_DAYS", cast=int, default=[7, 1])),
+    reverse=True,
+)
+if any(days < 0 for days in MITRA_CALL_REMINDER_DAYS):
+    raise environ.ImproperlyConfigured(
+        "MITRA_CALL_REMINDER_DAYS must list whole numbers of days, like 7,1."
+    )
+# A proposal waiting this many days without action is escalated to the head.
+MITRA_PROPOSAL_STALE_DAYS = env.int("MITRA_PROPOSAL_STALE_DAYS", default=14)
+if MITRA_PROPOSAL_STALE_DAYS < 1:
+    raise environ.ImproperlyConfigured("MITRA_PROPOSAL_STALE_DAYS must be at least 1.")
+# A partner's link to follow their proposal works for this many days.
+MITRA_PROPOSAL_LINK_DAYS = env.int("MITRA_PROPOSAL_LINK_DAYS", default=180)
+if MITRA_PROPOSAL_LINK_DAYS < 1:
+    raise environ.ImproperlyConfigured("MITRA_PROPOSAL_LINK_DAYS must be at least 1.")
+# Proposals one client address may send on the public site per hour.
+MITRA_PUBLIC_PROPOSALS_PER_HOUR = env.int(
+    "MITRA_PUBLIC_PROPOSALS_PER_HOUR", default=5
+)
+# The request header holding the client's address behind a reverse proxy
+# (e.g. HTTP_X_REAL_IP); empty uses the connection's address.
+MITRA_CLIENT_IP_HEADER = env.str("MITRA_CLIENT_IP_HEADER", default="")
 
 # Largest upload accepted, in megabytes (attachments and registers alike).
 MITRA_MAX_UPLOAD_MB = env.int("MITRA_MAX_UPLOAD_MB", default=20)

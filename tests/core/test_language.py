@@ -23,6 +23,16 @@ def test_the_login_page_is_in_indonesian(db, client):
     assert "Masuk" in html
 
 
+def test_a_browser_asking_for_english_still_gets_indonesian(users, client_for):
+    client = client_for(users["office"])
+
+    html = client.get(
+        reverse("reports:dashboard"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9"
+    ).content.decode()
+
+    assert '<html lang="id">' in html
+
+
 def test_english_can_be_chosen(users, client_for):
     client = client_for(users["office"])
 
