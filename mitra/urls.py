@@ -1,11 +1,13 @@
 from django.contrib import admin
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
-from django.views.generic import RedirectView
 from django.views.i18n import set_language
 
+from mitra.public import views as public_views
+
 urlpatterns = [
-    path("", RedirectView.as_view(pattern_name="reports:dashboard"), name="home"),
+    # Visitors see the public site; logged-in staff go to their dashboard.
+    path("", public_views.root, name="home"),
     path("accounts/", include("mitra.core.urls")),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("partners/", include("mitra.partners.urls")),

@@ -1,4 +1,4 @@
-"""The agreements app's part of the daily job: expiry reminders.
+"""The agreements app's part of the daily job: expiry and review reminders.
 
 An agreement in force gets a reminder at each lead time before its end
 (`MITRA_EXPIRY_REMINDER_DAYS`, by default 180, 90 and 30 days), sent to its
@@ -6,18 +6,30 @@ responsible person (or, when none is named, the staff of its units) and to
 the cooperation office (office staff and the head). An agreement already
 renewed by a signed agreement gets none. After a gap only the reminder
 nearest the end goes out, and each reminder goes to each person once.
+
+A reviewer whose step of an internal review has waited
+`MITRA_REVIEW_REMINDER_DAYS` days (3 by default) is reminded, and again
+every as many days while it waits; after a gap, one reminder only.
 """
 
 import datetime
 
 from django.conf import settings
 from django.db.models import Exists, OuterRef, Prefetch
-from django.utils import translation
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from mitra.agreements.models import SIGNED_STATUSES, Agreement, Status
+from mitra.agreements.models import (
+    SIGNED_STATUSES,
+    Agreement,
+    Decision,
+    ReviewAssignment,
+    ReviewOutcome,
+    Status,
+)
 from mitra.core.daily import dedupe_key, latest_due_lead, register
 from mitra.core.models import Role, User
 from mitra.core.notifications import language_of, notify
@@ -124,3 +136,62 @@ def _message(agreement, as_of):
             )
         )
     return title, "\n".join(lines)
+
+
+@register("agreements.review_reminders", order=12)
+def review_reminders(as_of):
+    """Remind reviewers of the review steps waiting for them."""
+    every = settings.MITRA_REVIEW_REMINDER_DAYS
+    waiting = (
+        ReviewAssignment.objects.filter(
+            decision=Decision.PENDING,
+            review__outcome=ReviewOutcome.OPEN,
+            activated_at__isnull=False,
+            reviewer__is_active=True,
+        )
+        .select_related("reviewer", "review__agreement__partner")
+        .order_by("pk")
+    )
+    due = notifications = 0
+    for assignment in waiting:
+        days = (as_of - timezone.localdate(assignment.activated_at)).days
+        if days < every:
+            continue
+        due += 1
+        agreement, reviewer = assignment.review.agreement, assignment.reviewer
+        key = dedupe_key("agreements.review", assignment.pk, days // every)
+        with translation.override(language_of(reviewer)):
+            values = {
+                "document": " ".join(
+                    (
+                        str(agreement.get_document_type_display()),
+                        agreement.number or agreement.title,
+                    )
+                ),
+                "partner": agreement.partner.name,
+                "days": days,
+            }
+            title = (
+                _("Reminder: %(document)s with %(partner)s awaits your review") % values
+            )
+            body = (
+                ngettext(
+                    "Your step of the review has waited %(days)s day. Approve it, "
+                    "request changes or reject it on the agreement's workflow page.",
+                    "Your step of the review has waited %(days)s days. Approve it, "
+                    "request changes or reject it on the agreement's workflow page.",
+                    days,
+                )
+                % values
+            )
+        created = notify(
+            user=reviewer,
+            title=title,
+            body=body,
+            url=reverse("agreements:workflow", args=[agreement.pk]),
+            subject=agreement,
+            dedupe_key=key,
+            immediate=False,
+        )
+        notifications += created is not None
+    return {"due": due, "notifications": notifications}

@@ -150,13 +150,16 @@ def agreement_create(
     units=(),
     cooperation_types=(),
     fields=None,
+    check_units=True,
     **values,
 ):
     """Record a new agreement and return an `AgreementResult`.
 
     `values` are any of AGREEMENT_FIELDS; `fields` is an optional set of
     Tridharma values (instead of the three booleans). `by` is the user
-    acting, or None for the system.
+    acting, or None for the system. `check_units=False` skips the rule that
+    unit staff name only their own units, for units carried over from
+    another record by the signing workflow (a renewal, an addendum).
     """
     _check_names(values)
     agreement = Agreement(created_by=by)
@@ -164,7 +167,13 @@ def agreement_create(
     _assign(agreement, values, fields)
     parents, units = list(parents), list(units)
 
-    _validate_agreement(agreement, parents=parents, units=units, old_units=(), by=by)
+    _validate_agreement(
+        agreement,
+        parents=parents,
+        units=units,
+        old_units=(),
+        by=by if check_units else None,
+    )
     _save_agreement(agreement, by)
     agreement.parents.set(parents)
     agreement.units.set(units)
@@ -183,6 +192,7 @@ def agreement_update(
     units=None,
     cooperation_types=None,
     fields=None,
+    check_units=True,
     **values,
 ):
     """Change an agreement and return an `AgreementResult`.
@@ -190,6 +200,8 @@ def agreement_update(
     Only the values given change; a relation given (`parents`, `units`,
     `cooperation_types`) replaces the current set. Nothing is written when
     every value equals the stored one (`changed` is then False).
+    `check_units=False` is for the signing workflow, whose steps (signing
+    by leadership, an addendum's changes) are not a person editing units.
     """
     _check_names(values)
     before = _snapshot(agreement)
@@ -210,7 +222,7 @@ def agreement_update(
             parents=new_parents,
             units=new_units,
             old_units=old_units,
-            by=by,
+            by=by if check_units else None,
             require_parent=links_changed,
         )
     except ValidationError:
@@ -247,9 +259,24 @@ def agreement_delete(*, agreement, by):
             code="not_draft",
         )
     pk = agreement.pk
+    renewed = agreement.renews
     agreement._history_user = by
     agreement.delete()
+    if renewed is not None:
+        _renewal_abandoned(renewed, by)
     logger.info("Draft agreement %s deleted", pk)
+
+
+def _renewal_abandoned(renewed, by):
+    """Put back "signed" an agreement whose last renewal draft was deleted."""
+    if renewed.status != Status.IN_RENEWAL:
+        return
+    if renewed.renewals.filter(status__in=PRE_SIGNING).exists():
+        return
+    renewed.status = Status.SIGNED
+    renewed._history_user = by
+    renewed._change_reason = "renewal draft deleted"
+    renewed.save(update_fields=["status", "updated_at"])
 
 
 def agreement_warnings(agreement):

@@ -28,8 +28,8 @@ from mitra.core.validators import validate_evidence_file
 class PeriodKind(models.TextChoices):
     """The span a round covers."""
 
-    ODD_SEMESTER = "odd", _("Odd semester (ganjil, August–January)")
-    EVEN_SEMESTER = "even", _("Even semester (genap, February–July)")
+    ODD_SEMESTER = "odd", _("Odd semester (ganjil, August to January)")
+    EVEN_SEMESTER = "even", _("Even semester (genap, February to July)")
     YEAR = "year", _("Calendar year")
 
 
@@ -51,8 +51,8 @@ def period_bounds(kind, year):
     """Return the first and last day of a period.
 
     For a semester `year` is the first year of the academic year (2025 for
-    2025/2026): the odd semester runs August 2025 – January 2026, the even
-    one February – July 2026.
+    2025/2026): the odd semester runs August 2025 to January 2026, the even
+    one February to July 2026.
     """
     if kind == PeriodKind.ODD_SEMESTER:
         return datetime.date(year, 8, 1), datetime.date(year + 1, 1, 31)
@@ -93,8 +93,7 @@ class MonitoringRound(TimeStampedModel):
     year = models.PositiveIntegerField(
         _("year"),
         help_text=_(
-            "For a semester, the first year of the academic year (2025 for "
-            "2025/2026)."
+            "For a semester, the first year of the academic year (2025 for 2025/2026)."
         ),
     )
     reference_date = models.DateField(

@@ -13,7 +13,7 @@ from django.db.models import (
     Count,
     DateField,
     Exists,
-    IntegerField,
+    F,
     Max,
     OuterRef,
     Prefetch,
@@ -22,6 +22,7 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import Coalesce, Least
+from django.utils import timezone
 from django.utils.translation import gettext
 
 from mitra.agreements.models import Activity, Agreement
@@ -46,6 +47,14 @@ def months_before(day, months):
     next_month = datetime.date(year + month // 12, month % 12 + 1, 1)
     last_day = (next_month - datetime.timedelta(days=1)).day
     return datetime.date(year, month, min(day.day, last_day))
+
+
+#: Dormant agreements, longest asleep first (never active before all).
+DORMANT_ORDER = (
+    F("last_activity_on").asc(nulls_first=True),
+    "start_date",
+    "pk",
+)
 
 
 def dormant_months():
@@ -126,15 +135,9 @@ def completion_by_unit(entries):
         entries.order_by()
         .values("agreement__units__pk", "agreement__units__code")
         .annotate(
-            name=Coalesce(
-                "agreement__units__name", Value(""), output_field=IntegerField()
-            )
-            if False
-            else Max("agreement__units__name"),
+            name=Max("agreement__units__name"),
             total=Count("pk", distinct=True),
-            submitted=Count(
-                "pk", distinct=True, filter=Q(submitted_at__isnull=False)
-            ),
+            submitted=Count("pk", distinct=True, filter=Q(submitted_at__isnull=False)),
         )
     )
     result = [
@@ -177,7 +180,7 @@ def _long_date(value):
 def recap_as_of(monitoring_round):
     """The day a round's recap reckons dormancy on: its closing, else today."""
     if monitoring_round.closed_at is not None and not monitoring_round.is_open:
-        return clock.localdate(monitoring_round.closed_at)
+        return timezone.localdate(monitoring_round.closed_at)
     return clock.today()
 
 
@@ -203,16 +206,16 @@ def round_recap(monitoring_round, *, user=None, as_of=None):
     if user is not None:
         entries = entries.for_user(user)
     rows = list(
-        entry_queryset().filter(pk__in=entries.values("pk")).order_by(
-            "agreement__partner__name", "agreement__number", "pk"
-        )
+        entry_queryset()
+        .filter(pk__in=entries.values("pk"))
+        .order_by("agreement__partner__name", "agreement__number", "pk")
     )
     dormant = list(
         dormant_agreements(user=None, as_of=as_of)
         .filter(pk__in=[entry.agreement_id for entry in rows])
         .select_related("partner")
         .prefetch_related("units")
-        .order_by("last_activity_on", "start_date", "pk")
+        .order_by(*DORMANT_ORDER)
     )
     dormant_ids = {agreement.pk for agreement in dormant}
     totals = round_totals(entries)
@@ -282,7 +285,8 @@ def round_recap(monitoring_round, *, user=None, as_of=None):
 
 def _recap_row(index, entry, dormant_ids):
     agreement = entry.agreement
-    activities = list(entry.activities.all())
+    submitted = entry.is_submitted
+    activities = list(entry.activities.all()) if submitted else []
     return {
         "number": str(index),
         "agreement_number": agreement.number or "",
@@ -290,26 +294,29 @@ def _recap_row(index, entry, dormant_ids):
         "agreement_title": agreement.title,
         "partner": agreement.partner.name,
         "units": _agreement_units(agreement),
-        "implementation_status": entry.get_implementation_status_display()
-        if entry.is_submitted
-        else "",
-        "activities": "; ".join(
-            f"{activity.title} ({_period_text(activity.start_date, activity.end_date)})"
-            if activity.end_date and activity.end_date != activity.start_date
-            else f"{activity.title} ({_long_date(activity.start_date)})"
-            for activity in activities
+        "implementation_status": (
+            entry.get_implementation_status_display() if submitted else ""
         ),
+        "activities": "; ".join(_activity_text(activity) for activity in activities),
         "activity_count": len(activities),
-        "benefits": entry.benefits if entry.is_submitted else "",
-        "obstacles": entry.obstacles if entry.is_submitted else "",
-        "follow_up": entry.follow_up if entry.is_submitted else "",
-        "evidence_count": len(entry.evidence.all()),
-        "filled_by": str(entry.filled_by) if entry.is_submitted and entry.filled_by else "",
-        "submitted_on": _long_date(clock.localdate(entry.submitted_at))
-        if entry.submitted_at
-        else "",
-        "state": gettext("Submitted") if entry.is_submitted else gettext("Not submitted"),
+        "benefits": entry.benefits if submitted else "",
+        "obstacles": entry.obstacles if submitted else "",
+        "follow_up": entry.follow_up if submitted else "",
+        "evidence_count": len(entry.evidence.all()) if submitted else 0,
+        "filled_by": str(entry.filled_by or "") if submitted else "",
+        "submitted_on": (
+            _long_date(timezone.localdate(entry.submitted_at)) if submitted else ""
+        ),
+        "state": gettext("Submitted") if submitted else gettext("Not submitted"),
         "dormant": gettext("Dormant") if agreement.pk in dormant_ids else "",
         "entry_id": entry.pk,
         "agreement_id": agreement.pk,
     }
+
+
+def _activity_text(activity):
+    if activity.end_date and activity.end_date != activity.start_date:
+        when = _period_text(activity.start_date, activity.end_date)
+    else:
+        when = _long_date(activity.start_date)
+    return f"{activity.title} ({when})"

@@ -244,3 +244,48 @@ class DuplicateDismissal(models.Model):
 
     def __str__(self):
         return f"{self.partner_a_id} ≠ {self.partner_b_id}"
+
+
+class PartnerRuleCategory(models.Model):
+    """A partner's category under one of the ministry's rule sets.
+
+    The rule sets and their categories are kept by the reports app; a
+    partner without a row here falls in the category its kind gives by
+    default, and a row with no category says it is in none of them.
+    """
+
+    partner = models.ForeignKey(
+        Partner,
+        verbose_name=_("partner"),
+        on_delete=models.CASCADE,
+        related_name="rule_categories",
+    )
+    rule_set = models.ForeignKey(
+        "reports.RuleSet",
+        verbose_name=_("rule set"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    category = models.ForeignKey(
+        "reports.PartnerCategory",
+        verbose_name=_("category"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Empty: in none of the rule set's categories."),
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("partner's category under a rule set")
+        verbose_name_plural = _("partners' categories under rule sets")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partner", "rule_set"], name="one_category_per_rule_set"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.partner_id} · {self.rule_set_id}: {self.category_id}"

@@ -38,6 +38,7 @@ from mitra.partners.models import (
     Partner,
     PartnerAlias,
     PartnerMerge,
+    PartnerRuleCategory,
 )
 from mitra.partners.names import Reason, likely_duplicates, normalize_name
 
@@ -540,6 +541,12 @@ def partner_merge(*, kept, absorbed, by):
         raise ValidationError(_("One of the partners no longer exists."))
     kept, absorbed = locked[kept.pk], locked[absorbed.pk]
 
+    # A partner has one category per rule set: where both have one, the
+    # kept partner's stands; the absorbed one's others move with the rest.
+    PartnerRuleCategory.objects.filter(
+        partner=absorbed,
+        rule_set__in=kept.rule_categories.values("rule_set"),
+    ).delete()
     plan = merge_plan(kept=kept, absorbed=absorbed)
     moved_reason = _reason(
         _("Partner %(absorbed)s (%(old)s) merged into %(kept)s (%(new)s)"),

@@ -709,6 +709,14 @@ class ProgrammeItem(TimeStampedModel):
         blank=True,
         related_name="programme_items",
     )
+    proposal = models.ForeignKey(
+        "proposals.Proposal",
+        verbose_name=_("from proposal"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="programme_items",
+    )
     notes = models.TextField(_("notes"), blank=True)
 
     history = HistoricalRecords()
@@ -783,7 +791,7 @@ class MultiYearPlan(TimeStampedModel):
         ]
 
     def __str__(self):
-        return f"{self.title} ({self.start_year}–{self.end_year})"
+        return f"{self.title} ({self.start_year}\u2013{self.end_year})"
 
     def get_absolute_url(self):
         return reverse("planning:plans")

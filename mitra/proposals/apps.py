@@ -6,3 +6,8 @@ class ProposalsConfig(AppConfig):
     name = "mitra.proposals"
     label = "proposals"
     verbose_name = _("Proposals")
+
+    def ready(self):
+        from mitra.core.numbering import register_kind
+
+        register_kind("proposal", _("Proposal"))

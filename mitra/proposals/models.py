@@ -175,7 +175,7 @@ class ProposalQuerySet(ForUserQuerySet):
 class Proposal(TridharmaFieldsModel, TimeStampedModel):
     """A request to start a cooperation, from a unit or from outside."""
 
-    number = models.CharField(  # noqa: DJ001 (unique when set)
+    number = models.CharField(
         _("number"), max_length=120, unique=True, null=True, blank=True
     )
     year = models.PositiveSmallIntegerField(

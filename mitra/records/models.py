@@ -47,7 +47,7 @@ class RecordProtected(ValidationError):
     """Raised on a change or deletion the register does not allow."""
 
 
-def _retained_error(record):
+def protection_error(record):
     if record.on_hold:
         return RecordProtected(
             _("This record is under a legal hold and cannot be changed or deleted."),
@@ -277,7 +277,7 @@ class Record(models.Model):
             != getattr(self, self._meta.get_field(name).attname)
         ]
         if changed or self.retain_until < stored.retain_until:
-            raise _retained_error(stored)
+            raise protection_error(stored)
 
     def delete(self, *args, **kwargs):
         _check_deletion(self)
@@ -287,7 +287,7 @@ class Record(models.Model):
 def _check_deletion(record):
     stored = type(record)._base_manager.filter(pk=record.pk).first() or record
     if stored.is_protected():
-        raise _retained_error(stored)
+        raise protection_error(stored)
     if not getattr(record, "_disposing", False):
         raise RecordProtected(
             _("A record past its retention is removed only by an approved disposal."),
@@ -306,7 +306,7 @@ def _refuse_document_deletion(sender, instance, **kwargs):
     """Keep an issued document for as long as its record is kept."""
     record = Record._base_manager.filter(document_id=instance.pk).first()
     if record is not None:
-        raise _retained_error(record) if record.is_protected() else RecordProtected(
+        raise protection_error(record) if record.is_protected() else RecordProtected(
             _("This document is a record of the register: dispose of the record."),
             code="disposal_only",
         )
@@ -554,6 +554,8 @@ class PolicyDocument(TimeStampedModel):
         blank=True,
         related_name="supersedes",
     )
+    # The first version's id, shared by all its versions (one query lists them).
+    lineage = models.PositiveBigIntegerField(null=True, editable=False, db_index=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("created by"),
@@ -581,6 +583,16 @@ class PolicyDocument(TimeStampedModel):
     def covers_labels(self):
         labels = dict(CoverageArea.choices)
         return [labels[area] for area in CoverageArea.values if area in self.covers]
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        if self.lineage is None:
+            self.lineage = self.pk
+            type(self).objects.filter(pk=self.pk).update(lineage=self.pk)
+
+    def versions(self):
+        """Return every version of this document, newest first."""
+        return type(self).objects.filter(lineage=self.lineage).order_by("-pk")
 
     def review_passed(self, on=None):
         return self.review_due is not None and self.review_due < (on or clock.today())

@@ -19,6 +19,7 @@ from mitra.agreements.models import (
 )
 from mitra.core.fields import Scope, Tridharma
 from mitra.core.models import Unit, UnitKind
+from mitra.monitoring.selectors import dormant_agreements
 from mitra.partners.models import Partner
 
 
@@ -118,7 +119,13 @@ def dashboard_figures(user, today):
         .order_by("end_date")[:10]
     )
 
+    dormant = dormant_agreements(user=user, as_of=today).count()
+
+    from mitra.agreements.pipeline import pipeline_figures
+
     return {
+        "dormant": dormant,
+        "pipeline": pipeline_figures(user, today=today),
         "totals": {
             "agreements": sum(validity.values()),
             "in_force": validity.get(Validity.IN_FORCE, 0)

@@ -40,14 +40,17 @@ class ReportQuerySet(models.QuerySet):
 class Calculation(models.TextChoices):
     """How the figures of an indicator are computed from the records."""
 
-    CREDIT_RECOGNITION = "credit_recognition", _(
-        "Learning outside the programme with credits recognised"
+    CREDIT_RECOGNITION = (
+        "credit_recognition",
+        _("Learning outside the programme with credits recognised"),
     )
-    COMPETENCY_CERTIFICATES = "competency_certificates", _(
-        "Competency certificates issued with partners"
+    COMPETENCY_CERTIFICATES = (
+        "competency_certificates",
+        _("Competency certificates issued with partners"),
     )
-    POLICY_COVERAGE = "policy_coverage", _(
-        "Policy and procedure documents covering the cooperation cycle"
+    POLICY_COVERAGE = (
+        "policy_coverage",
+        _("Policy and procedure documents covering the cooperation cycle"),
     )
     PLANNING_DOCUMENTS = "planning_documents", _("Planning documents of the year")
     NETWORK = "network", _("Network of partners by scope and tridharma field")
@@ -121,7 +124,10 @@ class Indicator(TimeStampedModel):
 
 
 class RuleSetKind(models.TextChoices):
-    PERCENTAGE = "percentage", _("Percentage of programmes with a qualifying cooperation")
+    PERCENTAGE = (
+        "percentage",
+        _("Percentage of programmes with a qualifying cooperation"),
+    )
     WEIGHTED = "weighted", _("Weighted cooperations per programme")
     OUTPUT = "output", _("Percentage of industry cooperations with an output")
 
@@ -135,15 +141,17 @@ class CountingWindow(models.TextChoices):
 
 class OutputNumerator(models.TextChoices):
     WITH_OUTPUT = "with_output", _("Cooperations with any recorded output")
-    WITH_DOWNSTREAMING = "with_downstreaming", _(
-        "Cooperations with a product, prototype, patent or downstreaming output"
+    WITH_DOWNSTREAMING = (
+        "with_downstreaming",
+        _("Cooperations with a product, prototype, patent or downstreaming output"),
     )
 
 
 class OutputDenominator(models.TextChoices):
     COOPERATIONS = "cooperations", _("All industry cooperations counted in the year")
-    WITH_ACTIVITY = "with_activity", _(
-        "Industry cooperations with an activity in the year"
+    WITH_ACTIVITY = (
+        "with_activity",
+        _("Industry cooperations with an activity in the year"),
     )
 
 
@@ -237,9 +245,7 @@ class PartnerCategory(models.Model):
     )
     code = models.SlugField(_("code"), max_length=60)
     name = models.CharField(_("name"), max_length=300)
-    weight = models.DecimalField(
-        _("weight"), max_digits=4, decimal_places=2, default=1
-    )
+    weight = models.DecimalField(_("weight"), max_digits=4, decimal_places=2, default=1)
     default_kinds = models.ManyToManyField(
         "partners.PartnerKind",
         verbose_name=_("partner kinds in this category by default"),
@@ -392,3 +398,7 @@ class AgreementRelevance(TimeStampedModel):
 
     def __str__(self):
         return self.note[:80]
+
+
+# The annual evaluation report lives in its own module (see its docstring).
+from mitra.reports.evaluation_models import EvaluationReport  # noqa: E402, F401

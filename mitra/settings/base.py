@@ -166,6 +166,16 @@ if any(days < 0 for days in MITRA_EXPIRY_REMINDER_DAYS):
     raise environ.ImproperlyConfigured(
         "MITRA_EXPIRY_REMINDER_DAYS must list whole numbers of days, like 180,90,30."
     )
+# Days before a survey round's closing day at which unanswered contacts are
+# reminded.
+MITRA_SURVEY_REMINDER_DAYS = sorted(
+    set(env.list("MITRA_SURVEY_REMINDER_DAYS", cast=int, default=[7, 2])),
+    reverse=True,
+)
+if any(days < 0 for days in MITRA_SURVEY_REMINDER_DAYS):
+    raise environ.ImproperlyConfigured(
+        "MITRA_SURVEY_REMINDER_DAYS must list whole numbers of days, like 7,2."
+    )
 
 # Days before a monitoring round's due date at which units are reminded.
 MITRA_MONITORING_REMINDER_DAYS = sorted(
@@ -190,6 +200,16 @@ if any(days < 0 for days in MITRA_CALL_REMINDER_DAYS):
     raise environ.ImproperlyConfigured(
         "MITRA_CALL_REMINDER_DAYS must list whole numbers of days, like 7,1."
     )
+# Days before an action item's due date at which its owner is reminded (0 is
+# the due date itself); an overdue item is reminded once more the day after.
+MITRA_ACTION_REMINDER_DAYS = sorted(
+    set(env.list("MITRA_ACTION_REMINDER_DAYS", cast=int, default=[3, 0])),
+    reverse=True,
+)
+if any(days < 0 for days in MITRA_ACTION_REMINDER_DAYS):
+    raise environ.ImproperlyConfigured(
+        "MITRA_ACTION_REMINDER_DAYS must list whole numbers of days, like 3,0."
+    )
 # A proposal waiting this many days without action is escalated to the head.
 MITRA_PROPOSAL_STALE_DAYS = env.int("MITRA_PROPOSAL_STALE_DAYS", default=14)
 if MITRA_PROPOSAL_STALE_DAYS < 1:
@@ -199,9 +219,7 @@ MITRA_PROPOSAL_LINK_DAYS = env.int("MITRA_PROPOSAL_LINK_DAYS", default=180)
 if MITRA_PROPOSAL_LINK_DAYS < 1:
     raise environ.ImproperlyConfigured("MITRA_PROPOSAL_LINK_DAYS must be at least 1.")
 # Proposals one client address may send on the public site per hour.
-MITRA_PUBLIC_PROPOSALS_PER_HOUR = env.int(
-    "MITRA_PUBLIC_PROPOSALS_PER_HOUR", default=5
-)
+MITRA_PUBLIC_PROPOSALS_PER_HOUR = env.int("MITRA_PUBLIC_PROPOSALS_PER_HOUR", default=5)
 # The request header holding the client's address behind a reverse proxy
 # (e.g. HTTP_X_REAL_IP); empty uses the connection's address.
 MITRA_CLIENT_IP_HEADER = env.str("MITRA_CLIENT_IP_HEADER", default="")
@@ -222,6 +240,21 @@ MITRA_PAGE_SIZE = env.int("MITRA_PAGE_SIZE", default=25)
 MITRA_INVITATION_DAYS = env.int("MITRA_INVITATION_DAYS", default=7)
 if MITRA_INVITATION_DAYS < 1:
     raise environ.ImproperlyConfigured("MITRA_INVITATION_DAYS must be at least 1.")
+# Signing workflow: a partner's link to a draft works for this many days; a
+# reviewer is reminded every this many days; an agreement not signed with no
+# step for this many days is "stuck"; the board shows signatures this recent.
+MITRA_PARTNER_LINK_DAYS = env.int("MITRA_PARTNER_LINK_DAYS", default=14)
+MITRA_REVIEW_REMINDER_DAYS = env.int("MITRA_REVIEW_REMINDER_DAYS", default=3)
+MITRA_STUCK_DAYS = env.int("MITRA_STUCK_DAYS", default=30)
+MITRA_SIGNED_RECENTLY_DAYS = env.int("MITRA_SIGNED_RECENTLY_DAYS", default=30)
+for _name in (
+    "MITRA_PARTNER_LINK_DAYS",
+    "MITRA_REVIEW_REMINDER_DAYS",
+    "MITRA_STUCK_DAYS",
+    "MITRA_SIGNED_RECENTLY_DAYS",
+):
+    if globals()[_name] < 1:
+        raise environ.ImproperlyConfigured(f"{_name} must be at least 1.")
 # The ministry's indicator (reports): which agreements a year counts when a
 # rule set does not say (IKU 3.1 of 2023): "signed" in the year or "in_force".
 MITRA_IKU_2023_WINDOW = env.str("MITRA_IKU_2023_WINDOW", default="signed")

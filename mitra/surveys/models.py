@@ -291,9 +291,7 @@ class Round(TimeStampedModel):
 
     def accepts_answers(self, on):
         """Whether answers are accepted on the date `on` (a local date)."""
-        return (
-            self.status == RoundStatus.OPEN and self.opens_on <= on <= self.closes_on
-        )
+        return self.status == RoundStatus.OPEN and self.opens_on <= on <= self.closes_on
 
 
 class Invitation(models.Model):
@@ -365,6 +363,9 @@ class InvitationLink(models.Model):
     )
     token_hash = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    replaced = models.BooleanField(
+        default=False, help_text=_("A newer link was sent instead of this one.")
+    )
 
     class Meta:
         verbose_name = _("survey link")
@@ -382,7 +383,10 @@ class Response(models.Model):
     """
 
     round = models.ForeignKey(
-        Round, verbose_name=_("round"), on_delete=models.CASCADE, related_name="responses"
+        Round,
+        verbose_name=_("round"),
+        on_delete=models.CASCADE,
+        related_name="responses",
     )
     invitation = models.OneToOneField(
         Invitation,

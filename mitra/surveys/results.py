@@ -104,6 +104,11 @@ class ItemResult:
         return percents_of(self.counts)
 
     @property
+    def percents_desc(self):
+        """The percents from "very good" (4) down to "poor" (1)."""
+        return [self.percents[point] for point in reversed(SCALE)]
+
+    @property
     def delta(self):
         if self.mean is None or self.previous_mean is None:
             return None
@@ -141,6 +146,10 @@ class AspectResult:
     @property
     def percents(self):
         return percents_of(self.counts)
+
+    @property
+    def percents_desc(self):
+        return [self.percents[point] for point in reversed(SCALE)]
 
 
 def percents_of(counts):

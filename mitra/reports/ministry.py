@@ -1,0 +1,409 @@
+"""The ministry's cooperation indicator (*IKU*), computed under a rule set.
+
+The ministry changed the indicator in 2021, 2023 and 2025; each version is a
+`RuleSet` kept as data (see `mitra.reports.models`), of one of three kinds:
+
+* **percentage** (2021, IKU 6): the percentage of study programmes at the
+  counted levels with at least one qualifying cooperation — a partner in one
+  of the rule set's categories and a cooperation in one of its forms (the
+  agreement's cooperation types, or the form of one of its activities in
+  the year);
+* **weighted** (2023, IKU 3.1): each of a programme's agreements of the
+  counted document types (MoA/PKS and IA, never an MoU) counts with its
+  partner category's weight; the weights of all programmes are summed and
+  divided by the number of programmes;
+* **output** (2025, IKU 5): the percentage of cooperations with industry
+  (partners of a kind marked as industry) that have a recorded output
+  (`ActivityOutput`) on an activity in the year.
+
+A cooperation belongs to a programme when the programme is among the
+agreement's units. Programmes are the active units of kind prodi whose level
+is one the rule set counts. Which agreements count for a year is the rule
+set's counting window: signed in the year, or in force at some time in it.
+"""
+
+import dataclasses
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Prefetch
+from django.utils.translation import gettext as _
+
+from mitra.agreements.models import Activity, Agreement
+from mitra.core.models import Unit, UnitKind
+from mitra.partners.models import PartnerRuleCategory
+from mitra.reports.indicators import (
+    activities_overlapping,
+    in_force_between,
+    signed_in,
+    year_bounds,
+)
+from mitra.reports.models import (
+    DOWNSTREAMING_KINDS,
+    ActivityOutput,
+    CountingWindow,
+    OutputDenominator,
+    OutputNumerator,
+    RuleSet,
+    RuleSetKind,
+)
+
+HUNDRED = Decimal(100)
+
+#: Ways a programme level is written, reduced to the ministry's codes.
+LEVEL_ALIASES = {
+    "DIV": "D4",
+    "D-IV": "D4",
+    "STR": "D4",
+    "SARJANATERAPAN": "D4",
+    "DIII": "D3",
+    "D-III": "D3",
+    "DII": "D2",
+    "D-II": "D2",
+    "DI": "D1",
+    "D-I": "D1",
+    "SARJANA": "S1",
+}
+
+
+def normalise_level(text):
+    """Return a programme level as the ministry writes it ("D4", "S1", …)."""
+    key = "".join(str(text or "").upper().replace(".", "").split())
+    return LEVEL_ALIASES.get(key, key)
+
+
+def rule_set_for_year(year):
+    """Return the rule set that applies to `year`, or None."""
+    for rule_set in RuleSet.objects.order_by("-year_from"):
+        if rule_set.applies_to(year):
+            return rule_set
+    return None
+
+
+# --- Programmes and partners' categories ---------------------------------------------
+
+
+def programmes_for(rule_set):
+    """Return (counted programmes, prodis left out for their level)."""
+    levels = {normalise_level(level) for level in rule_set.levels or []}
+    counted, left_out = [], []
+    prodis = Unit.objects.filter(kind=UnitKind.PRODI, is_active=True).order_by("code")
+    for unit in prodis:
+        unit.ministry_level = normalise_level(unit.level)
+        if not levels or unit.ministry_level in levels:
+            counted.append(unit)
+        else:
+            left_out.append(unit)
+    return counted, left_out
+
+
+@dataclasses.dataclass
+class Assigned:
+    """A partner's category under a rule set, and where it comes from."""
+
+    category: object
+    explicit: bool
+
+
+def kind_defaults(categories):
+    """Return {partner kind id: category} for a rule set's `categories`: the
+    first category listing a kind is where partners of that kind fall."""
+    by_kind = {}
+    for category in categories:
+        for kind in category.default_kinds.all():
+            by_kind.setdefault(kind.pk, category)
+    return by_kind
+
+
+def partner_categories(partners, rule_set):
+    """Return {partner id: Assigned} for `partners` under `rule_set`.
+
+    A partner's own row decides (a row without a category puts it in none);
+    without one, the first category listing the partner's kind applies.
+    """
+    partners = list(partners)
+    by_kind = kind_defaults(rule_set.categories.prefetch_related("default_kinds"))
+    explicit = {
+        row.partner_id: row.category
+        for row in PartnerRuleCategory.objects.filter(
+            rule_set=rule_set, partner__in=[partner.pk for partner in partners]
+        ).select_related("category")
+    }
+    return {
+        partner.pk: (
+            Assigned(explicit[partner.pk], True)
+            if partner.pk in explicit
+            else Assigned(by_kind.get(partner.kind_id), False)
+        )
+        for partner in partners
+    }
+
+
+def partner_category(partner, rule_set):
+    """Return the PartnerCategory of `partner` under `rule_set`, or None."""
+    return partner_categories([partner], rule_set)[partner.pk].category
+
+
+# --- Results ------------------------------------------------------------------------
+
+
+@dataclasses.dataclass
+class Counted:
+    """One agreement as a rule set sees it, for one programme."""
+
+    agreement: Agreement
+    counts: bool
+    category: object = None
+    explicit: bool = False
+    weight: Decimal = Decimal(0)
+    forms: list = dataclasses.field(default_factory=list)
+    has_output: bool = False
+    reason: str = ""
+
+
+@dataclasses.dataclass
+class ProgrammeFigure:
+    unit: Unit
+    agreements: list
+    value: object = None
+
+    @property
+    def counted(self):
+        return [each for each in self.agreements if each.counts]
+
+
+@dataclasses.dataclass
+class MinistryResult:
+    rule_set: RuleSet
+    year: int
+    window: str
+    value: Decimal | None
+    numerator: Decimal | int
+    denominator: int
+    programmes: list
+    left_out: list
+    unassigned: list = dataclasses.field(default_factory=list)
+    numerator_rule: str = ""
+    denominator_rule: str = ""
+
+    @property
+    def is_percentage(self):
+        return self.rule_set.kind != RuleSetKind.WEIGHTED
+
+    @property
+    def window_label(self):
+        return CountingWindow(self.window).label
+
+
+def _ratio(numerator, denominator, *, percent):
+    if not denominator:
+        return None
+    value = Decimal(numerator) / Decimal(denominator)
+    if percent:
+        value *= HUNDRED
+    return value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def counted_agreements(user, rule_set, year, window):
+    """The agreements `user` sees that `rule_set` counts for `year`."""
+    agreements = Agreement.objects.for_user(user)
+    if rule_set.document_types:
+        agreements = agreements.filter(document_type__in=rule_set.document_types)
+    if window == CountingWindow.SIGNED:
+        return signed_in(agreements, year)
+    first, last = year_bounds(year)
+    return in_force_between(agreements, first, last)
+
+
+def _with_details(agreements, year):
+    first, last = year_bounds(year)
+    activities = (
+        Activity.objects.filter(activities_overlapping(first, last))
+        .select_related("form")
+        .prefetch_related(
+            Prefetch("outputs", queryset=ActivityOutput.objects.order_by("pk"))
+        )
+        .order_by("start_date", "pk")
+    )
+    return (
+        agreements.select_related("partner__kind")
+        .prefetch_related(
+            "units",
+            "cooperation_types",
+            Prefetch("activities", queryset=activities, to_attr="year_activities"),
+        )
+        .order_by("partner__name", "start_date", "pk")
+    )
+
+
+def ministry_indicator(
+    *, year, user, rule_set=None, window=None, numerator=None, denominator=None
+):
+    """Return the MinistryResult of `year` under `rule_set` (default: the one
+    that applies to the year; None when there is none).
+
+    `window`, `numerator` and `denominator` override the rule set's settings
+    (to compare the ways of counting on the page).
+    """
+    rule_set = rule_set or rule_set_for_year(year)
+    if rule_set is None:
+        return None
+    window = window or rule_set.window
+    programmes, left_out = programmes_for(rule_set)
+    agreements = list(
+        _with_details(counted_agreements(user, rule_set, year, window), year)
+    )
+    categories = partner_categories(
+        {agreement.partner_id: agreement.partner for agreement in agreements}.values(),
+        rule_set,
+    )
+    compute = {
+        RuleSetKind.PERCENTAGE: _percentage,
+        RuleSetKind.WEIGHTED: _weighted,
+        RuleSetKind.OUTPUT: _output,
+    }[rule_set.kind]
+    result = MinistryResult(
+        rule_set=rule_set,
+        year=year,
+        window=window,
+        value=None,
+        numerator=0,
+        denominator=0,
+        programmes=[],
+        left_out=left_out,
+    )
+    compute(
+        result,
+        programmes,
+        agreements,
+        categories,
+        numerator=numerator or rule_set.output_numerator,
+        denominator=denominator or rule_set.output_denominator,
+    )
+    return result
+
+
+def _of_programme(agreements, unit):
+    return [
+        agreement
+        for agreement in agreements
+        if any(each.pk == unit.pk for each in agreement.units.all())
+    ]
+
+
+def _percentage(result, programmes, agreements, categories, **_settings):
+    form_types = {}
+    for form in result.rule_set.forms.prefetch_related("cooperation_types"):
+        for cooperation_type in form.cooperation_types.all():
+            form_types.setdefault(cooperation_type.pk, form)
+
+    def judge(agreement):
+        assigned = categories[agreement.partner_id]
+        types = {each.pk for each in agreement.cooperation_types.all()} | {
+            activity.form_id
+            for activity in agreement.year_activities
+            if activity.form_id
+        }
+        forms = sorted(
+            {form_types[pk] for pk in types if pk in form_types},
+            key=lambda form: form.ordering,
+        )
+        reason = ""
+        if assigned.category is None:
+            reason = _("The partner is in none of the rule set's categories.")
+        elif not forms:
+            reason = _("No cooperation type or activity in one of the counted forms.")
+        return Counted(
+            agreement,
+            counts=not reason,
+            category=assigned.category,
+            explicit=assigned.explicit,
+            forms=forms,
+            reason=reason,
+        )
+
+    qualifying = 0
+    for unit in programmes:
+        rows = [judge(agreement) for agreement in _of_programme(agreements, unit)]
+        figure = ProgrammeFigure(unit, rows, value=any(row.counts for row in rows))
+        qualifying += figure.value
+        result.programmes.append(figure)
+    result.numerator, result.denominator = qualifying, len(programmes)
+    result.value = _ratio(qualifying, len(programmes), percent=True)
+
+
+def _weighted(result, programmes, agreements, categories, **_settings):
+    total = Decimal(0)
+    for unit in programmes:
+        rows = []
+        for agreement in _of_programme(agreements, unit):
+            assigned = categories[agreement.partner_id]
+            category = assigned.category
+            rows.append(
+                Counted(
+                    agreement,
+                    counts=category is not None,
+                    category=category,
+                    explicit=assigned.explicit,
+                    weight=category.weight if category else Decimal(0),
+                    reason=""
+                    if category
+                    else _("The partner is in none of the rule set's categories."),
+                )
+            )
+        value = sum((row.weight for row in rows), Decimal(0))
+        total += value
+        result.programmes.append(ProgrammeFigure(unit, rows, value=value))
+    result.numerator, result.denominator = total, len(programmes)
+    result.value = _ratio(total, len(programmes), percent=False)
+
+
+def _output(result, programmes, agreements, categories, *, numerator, denominator):
+    kinds = (
+        set(DOWNSTREAMING_KINDS)
+        if numerator == OutputNumerator.WITH_DOWNSTREAMING
+        else None
+    )
+
+    def judge(agreement):
+        outputs = [
+            output
+            for activity in agreement.year_activities
+            for output in activity.outputs.all()
+            if kinds is None or output.kind in kinds
+        ]
+        return Counted(
+            agreement,
+            counts=bool(outputs),
+            has_output=bool(outputs),
+            reason=""
+            if outputs
+            else _("No output recorded on an activity in the year."),
+        )
+
+    cooperations = [
+        agreement
+        for agreement in agreements
+        if agreement.partner.kind_id and agreement.partner.kind.is_industry
+    ]
+    if denominator == OutputDenominator.WITH_ACTIVITY:
+        cooperations = [each for each in cooperations if each.year_activities]
+    judged = {agreement.pk: judge(agreement) for agreement in cooperations}
+
+    for unit in programmes:
+        rows = [judged[agreement.pk] for agreement in _of_programme(cooperations, unit)]
+        result.programmes.append(
+            ProgrammeFigure(
+                unit, rows, value=(sum(row.counts for row in rows), len(rows))
+            )
+        )
+    programme_ids = {unit.pk for unit in programmes}
+    result.unassigned = [
+        judged[agreement.pk]
+        for agreement in cooperations
+        if not any(unit.pk in programme_ids for unit in agreement.units.all())
+    ]
+    with_output = sum(row.counts for row in judged.values())
+    result.numerator, result.denominator = with_output, len(judged)
+    result.numerator_rule = OutputNumerator(numerator).label
+    result.denominator_rule = OutputDenominator(denominator).label
+    result.value = _ratio(with_output, len(judged), percent=True)

@@ -1,0 +1,185 @@
+"""The instrument editor: the seeded default, editing, locking and copying."""
+
+import pytest
+
+from mitra.surveys.models import Aspect, Instrument, Item, ItemKind, ServiceElement
+from tests.surveys.helpers import OPENS, default_instrument, make_contacts, make_round
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_default_instrument_has_the_nine_elements_and_the_cooperation_items():
+    instrument = default_instrument()
+    items = list(instrument.items.order_by("aspect__order", "order"))
+
+    elements = [item.service_element for item in items if item.service_element]
+    assert elements == [choice.value for choice in ServiceElement]
+    cooperation = [item for item in items if not item.service_element]
+    assert [item.code for item in cooperation] == [f"K{n}" for n in range(1, 13)]
+    assert [item.kind for item in cooperation].count(ItemKind.OPEN) == 1
+    assert cooperation[-1].text_en == "Ideas for new cooperation"
+    for item in items:
+        assert item.text_id and item.text_en
+        if item.is_scale:
+            assert len(item.labels_id) == len(item.labels_en) == 4
+    assert all(item.required for item in items if item.service_element)
+
+
+def test_the_office_builds_an_instrument_with_aspects_and_items(client_for, users):
+    office = client_for(users["office"])
+
+    response = office.post(
+        "/surveys/instruments/new/", {"name": "Survei singkat", "description": ""}
+    )
+    instrument = Instrument.objects.get(name="Survei singkat")
+    assert response.url == instrument.get_absolute_url()
+    office.post(
+        f"/surveys/instruments/{instrument.pk}/aspects/new/",
+        {"name_id": "Layanan", "name_en": "Service", "order": 10},
+    )
+    aspect = Aspect.objects.get(instrument=instrument)
+    labels = {
+        f"label_{language}_{point}": f"{language}{point}"
+        for language in ("id", "en")
+        for point in range(1, 5)
+    }
+    response = office.post(
+        f"/surveys/instruments/{instrument.pk}/items/new/",
+        {
+            "aspect": aspect.pk,
+            "code": "U1",
+            "text_id": "Persyaratan",
+            "text_en": "Requirements",
+            "kind": "scale",
+            "service_element": "U1",
+            "order": 10,
+            "required": "on",
+            **labels,
+        },
+    )
+    assert response.status_code == 302
+    item = Item.objects.get(instrument=instrument)
+    assert item.labels_id == ["id1", "id2", "id3", "id4"]
+    assert item.labels_en == ["en1", "en2", "en3", "en4"]
+    assert item.is_service
+
+
+def test_it_refuses_a_second_item_for_the_same_element_or_code(client_for, users):
+    office = client_for(users["office"])
+    instrument = default_instrument()
+    copy_response = office.post(f"/surveys/instruments/{instrument.pk}/copy/")
+    copy = Instrument.objects.exclude(pk=instrument.pk).get()
+    assert copy_response.url == copy.get_absolute_url()
+    aspect = copy.aspects.first()
+
+    response = office.post(
+        f"/surveys/instruments/{copy.pk}/items/new/",
+        {
+            "aspect": aspect.pk,
+            "code": "U1",
+            "text_id": "x",
+            "text_en": "x",
+            "kind": "scale",
+            "service_element": "U2",
+            "order": 1,
+            **{f"label_{lang}_{p}": "x" for lang in ("id", "en") for p in range(1, 5)},
+        },
+    )
+
+    assert response.status_code == 400
+    errors = response.context["form"].errors
+    assert "code" in errors and "service_element" in errors
+
+
+def test_an_open_question_cannot_be_a_service_element(client_for, users):
+    office = client_for(users["office"])
+    instrument = Instrument.objects.create(name="Baru")
+    aspect = Aspect.objects.create(instrument=instrument, name_id="A", name_en="A")
+
+    response = office.post(
+        f"/surveys/instruments/{instrument.pk}/items/new/",
+        {
+            "aspect": aspect.pk,
+            "code": "X",
+            "text_id": "x",
+            "text_en": "x",
+            "kind": "open",
+            "service_element": "U9",
+            "order": 1,
+        },
+    )
+
+    assert response.status_code == 400
+    assert "service_element" in response.context["form"].errors
+    assert not Item.objects.filter(instrument=instrument).exists()
+
+
+def test_an_instrument_used_by_a_round_cannot_be_edited_but_can_be_copied(
+    client_for, users
+):
+    # given the default instrument used by a round
+    make_round(by=users["office"], contacts=make_contacts(1), open_on=OPENS)
+    instrument = default_instrument()
+    item = instrument.items.get(code="U1")
+    office = client_for(users["office"])
+
+    # when the office tries to change, delete or add to it
+    edit = office.post(
+        f"/surveys/instruments/{instrument.pk}/items/{item.pk}/",
+        {"aspect": item.aspect_id, "code": "U1", "text_id": "Diubah", "text_en": "x"},
+    )
+    delete = office.post(f"/surveys/instruments/{instrument.pk}/items/{item.pk}/delete/")
+    add = office.post(
+        f"/surveys/instruments/{instrument.pk}/aspects/new/",
+        {"name_id": "B", "name_en": "B", "order": 1},
+    )
+    rename = office.post(
+        f"/surveys/instruments/{instrument.pk}/edit/", {"name": "Lain"}
+    )
+
+    # then nothing changes and the page explains why
+    assert {edit.status_code, delete.status_code, add.status_code} == {302}
+    assert rename.status_code == 302
+    item.refresh_from_db()
+    instrument.refresh_from_db()
+    assert item.text_id != "Diubah"
+    assert instrument.name != "Lain"
+    assert instrument.aspects.count() == 4
+    page = office.get(instrument.get_absolute_url())
+    assert 'id="instrument-locked"' in page.content.decode()
+
+    # and a copy is free to change
+    office.post(f"/surveys/instruments/{instrument.pk}/copy/")
+    copy = Instrument.objects.get(copied_from=instrument)
+    assert copy.items.count() == instrument.items.count()
+    assert not copy.is_locked
+    response = office.post(
+        f"/surveys/instruments/{copy.pk}/edit/", {"name": "Survei 2026"}
+    )
+    assert response.status_code == 302
+    copy.refresh_from_db()
+    assert copy.name == "Survei 2026"
+
+
+def test_only_the_office_edits_instruments(client_for, users):
+    instrument = default_instrument()
+    for name in ("leader", "auditor"):
+        client = client_for(users[name])
+        assert client.get(instrument.get_absolute_url()).status_code == 200
+        assert client.post(f"/surveys/instruments/{instrument.pk}/copy/").status_code == 403
+        assert client.get(f"/surveys/instruments/{instrument.pk}/edit/").status_code == 403
+    unit = client_for(users["unit_a"])
+    assert unit.get(instrument.get_absolute_url()).status_code == 404
+    assert unit.get("/surveys/instruments/").status_code == 403
+
+
+def test_the_instrument_list_runs_a_fixed_number_of_queries(
+    client_for, users, django_assert_max_num_queries
+):
+    office = client_for(users["office"])
+    office.get("/surveys/instruments/")
+    for index in range(5):
+        Instrument.objects.create(name=f"Instrumen {index}")
+    with django_assert_max_num_queries(8):
+        response = office.get("/surveys/instruments/")
+    assert response.status_code == 200

@@ -1,0 +1,247 @@
+"""Rounds: choosing contacts, opening, invitations, withdrawing, closing."""
+
+import datetime
+
+import pytest
+from django.utils import translation
+
+from mitra.core import clock
+from mitra.core.models import OutboxEmail
+from mitra.documents.models import IssuedDocument
+from mitra.surveys import services
+from mitra.surveys.models import Invitation, InvitationLink, Round, RoundStatus
+from tests.factories import ContactFactory
+from tests.surveys.helpers import (
+    CLOSES,
+    OPENS,
+    answer_data,
+    default_instrument,
+    make_contacts,
+    make_round,
+    tokens_sent_to,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_office_creates_a_round_and_chooses_the_default_contacts(
+    client_for, users
+):
+    # given contacts of partners with agreements in force, and others
+    with_agreement = make_contacts(2)
+    without_agreement = make_contacts(1, agreements=False)
+    ContactFactory(partner=with_agreement[0].partner, email="")  # no address
+    ContactFactory(partner=with_agreement[0].partner, is_active=False)
+    office = client_for(users["office"])
+
+    # when the office creates a round
+    with clock.frozen(datetime.date(2025, 2, 20)):
+        response = office.post(
+            "/surveys/rounds/new/",
+            {
+                "title": "Survei kepuasan 2025",
+                "year": 2025,
+                "instrument": default_instrument().pk,
+                "opens_on": "2025-03-01",
+                "closes_on": "2025-03-31",
+            },
+        )
+        round = Round.objects.get()
+        assert response.url == f"/surveys/rounds/{round.pk}/contacts/"
+
+        # then the contacts of partners with agreements in force are ticked
+        page = office.get(response.url)
+        choices = page.context["form"]
+        assert sorted(choices.initial["contacts"]) == sorted(
+            str(contact.pk) for contact in with_agreement
+        )
+        assert str(without_agreement[0].pk) not in dict(
+            choices.fields["contacts"].choices
+        )
+        every = office.get(response.url + "?all=1").context["form"]
+        assert str(without_agreement[0].pk) in dict(every.fields["contacts"].choices)
+
+        # and posting them invites them, nothing sent before the round opens
+        office.post(
+            response.url, {"contacts": [str(contact.pk) for contact in with_agreement]}
+        )
+    assert round.invitations.count() == 2
+    assert not OutboxEmail.objects.exists()
+    assert round.status == RoundStatus.DRAFT
+
+
+def test_opening_a_round_sends_each_invitation_in_the_contacts_language(
+    client_for, users
+):
+    contacts = make_contacts(1, language="id") + make_contacts(1, language="en")
+    round = make_round(by=users["office"], contacts=contacts)
+    office = client_for(users["office"])
+
+    with clock.frozen(OPENS):
+        office.post(f"/surveys/rounds/{round.pk}/open/")
+
+    round.refresh_from_db()
+    assert round.status == RoundStatus.OPEN
+    indonesian = OutboxEmail.objects.get(recipient=contacts[0].email)
+    english = OutboxEmail.objects.get(recipient=contacts[1].email)
+    with translation.override("id"):
+        expected = translation.gettext("Partner satisfaction survey")
+    assert indonesian.subject.startswith(expected)
+    assert english.subject.startswith("Partner satisfaction survey")
+    assert "/surveys/s/" in english.body
+    assert InvitationLink.objects.count() == 2
+    assert all(invitation.sent_at for invitation in round.invitations.all())
+    # only the hash of the token is stored
+    token = tokens_sent_to(contacts[0].email)[0]
+    assert len(token) >= 43
+    assert not InvitationLink.objects.filter(token_hash__contains=token).exists()
+
+
+def test_a_round_opened_ahead_sends_its_invitations_on_the_opening_day(users):
+    contacts = make_contacts(1)
+    round = make_round(
+        by=users["office"], contacts=contacts, open_on=OPENS - datetime.timedelta(5)
+    )
+    assert round.status == RoundStatus.OPEN
+    assert not OutboxEmail.objects.exists()
+
+    from mitra.core.daily import run_daily
+
+    with clock.frozen(OPENS):
+        run_daily(OPENS)
+        run_daily(OPENS)
+
+    assert OutboxEmail.objects.filter(recipient=contacts[0].email).count() == 1
+
+
+def test_a_round_without_contacts_or_past_its_closing_day_cannot_open(users):
+    round = make_round(by=users["office"], contacts=[])
+    with pytest.raises(services.ValidationError):
+        with clock.frozen(OPENS):
+            services.round_open(round=round, by=users["office"])
+    services.invitations_add(round=round, contacts=make_contacts(1), by=users["office"])
+    with pytest.raises(services.ValidationError):
+        with clock.frozen(CLOSES + datetime.timedelta(days=1)):
+            services.round_open(round=round, by=users["office"])
+
+
+def test_a_new_link_replaces_the_old_one(client, client_for, users):
+    contacts = make_contacts(1)
+    round = make_round(by=users["office"], contacts=contacts, open_on=OPENS)
+    invitation = Invitation.objects.get(round=round)
+    office = client_for(users["office"])
+
+    with clock.frozen(OPENS):
+        office.post(f"/surveys/invitations/{invitation.pk}/resend/")
+    old, new = tokens_sent_to(contacts[0].email)
+
+    with clock.frozen(OPENS):
+        assert client.get(f"/surveys/s/{old}/").status_code == 410
+        assert client.get(f"/surveys/s/{new}/").status_code == 200
+
+
+def test_withdrawing_and_removing_invitations(client_for, users):
+    contacts = make_contacts(2)
+    draft = make_round(by=users["office"], contacts=contacts)
+    office = client_for(users["office"])
+
+    # a draft's invitation is removed outright
+    unsent = Invitation.objects.filter(round=draft).first()
+    office.post(f"/surveys/invitations/{unsent.pk}/remove/")
+    assert not Invitation.objects.filter(pk=unsent.pk).exists()
+
+    # a sent one is withdrawn, not removed
+    with clock.frozen(OPENS):
+        services.round_open(round=draft, by=users["office"])
+    sent = Invitation.objects.get(round=draft)
+    response = office.post(f"/surveys/invitations/{sent.pk}/remove/")
+    assert response.status_code == 302
+    assert Invitation.objects.filter(pk=sent.pk).exists()
+    office.post(f"/surveys/invitations/{sent.pk}/revoke/")
+    sent.refresh_from_db()
+    assert sent.is_revoked
+
+
+def test_closing_a_round_issues_its_result(client, client_for, users):
+    contacts = make_contacts(2)
+    round = make_round(by=users["office"], contacts=contacts, open_on=OPENS)
+    with clock.frozen(OPENS):
+        token = tokens_sent_to(contacts[0].email)[-1]
+        client.post(f"/surveys/s/{token}/", answer_data(round.instrument, {}))
+    office = client_for(users["office"])
+
+    confirm = office.get(f"/surveys/rounds/{round.pk}/close/")
+    assert confirm.status_code == 200
+    with clock.frozen(CLOSES):
+        response = office.post(f"/surveys/rounds/{round.pk}/close/")
+
+    assert response.status_code == 302
+    round.refresh_from_db()
+    assert round.status == RoundStatus.CLOSED
+    assert round.closed_by == users["office"]
+    document = IssuedDocument.objects.of(round, "survey_result").get()
+    assert document.snapshot["respondents"] == 1
+    assert document.snapshot["invited"] == 2
+    assert document.snapshot["service_index"] == "75,00"
+    assert document.docx_file and document.pdf_file
+    # a second close is refused politely
+    again = office.post(f"/surveys/rounds/{round.pk}/close/", follow=True)
+    assert again.status_code == 200
+    assert IssuedDocument.objects.of(round, "survey_result").count() == 1
+    # the issued result is read with the round
+    assert client_for(users["auditor"]).get(document.get_absolute_url()).status_code == 200
+    assert client_for(users["unit_a"]).get(document.get_absolute_url()).status_code == 404
+
+
+def test_a_round_s_pages_are_for_those_who_read_everything(client_for, users):
+    round = make_round(by=users["office"], contacts=make_contacts(1), open_on=OPENS)
+    for name in ("office", "head", "leader", "auditor", "admin"):
+        client = client_for(users[name])
+        for path in ("", "results/", "responses/"):
+            assert client.get(f"/surveys/rounds/{round.pk}/{path}").status_code == 200
+    for name in ("leader", "auditor"):
+        client = client_for(users[name])
+        assert client.post(f"/surveys/rounds/{round.pk}/close/").status_code == 403
+        assert client.get(f"/surveys/rounds/{round.pk}/edit/").status_code == 403
+    unit = client_for(users["unit_a"])
+    assert unit.get("/surveys/").status_code == 403
+    assert unit.get(f"/surveys/rounds/{round.pk}/").status_code == 404
+    assert unit.get(f"/surveys/rounds/{round.pk}/results/").status_code == 404
+
+
+def test_the_round_list_and_detail_run_a_fixed_number_of_queries(
+    client_for, users, django_assert_max_num_queries
+):
+    office = client_for(users["office"])
+    round = make_round(by=users["office"], contacts=make_contacts(2), open_on=OPENS)
+    office.get("/surveys/")
+    office.get(round.get_absolute_url())
+    with django_assert_max_num_queries(8):
+        office.get("/surveys/")
+    with django_assert_max_num_queries(12):
+        office.get(round.get_absolute_url())
+
+    make_round(by=users["office"], contacts=make_contacts(3), title="Lain")
+    services.invitations_add(round=round, contacts=make_contacts(5), by=users["office"])
+    with django_assert_max_num_queries(8):
+        office.get("/surveys/")
+    with django_assert_max_num_queries(12):
+        office.get(round.get_absolute_url())
+
+
+def test_bad_round_input_shows_errors_not_a_500(client_for, users):
+    office = client_for(users["office"])
+    response = office.post(
+        "/surveys/rounds/new/",
+        {
+            "title": "",
+            "year": "dua ribu",
+            "instrument": "999",
+            "opens_on": "2025-03-31",
+            "closes_on": "2025-03-01",
+        },
+    )
+    assert response.status_code == 400
+    errors = response.context["form"].errors
+    assert {"title", "year", "instrument"} <= set(errors)
+    assert office.post("/surveys/rounds/1/contacts/", {}).status_code == 404
