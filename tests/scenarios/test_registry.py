@@ -66,11 +66,11 @@ def test_it_imports_the_sample_register_exactly(unit_tree, filename):
     assert result["duplicates_skipped"] == 1
     rejected = {item["row"]: item for item in result["rejected"]}
     assert sorted(rejected) == [24, 34, 44]
-    assert (
-        "before the start date" in rejected[24]["reason"]
-        or "sebelum" in rejected[24]["reason"]
-    )
+    # each reason names the problem: the two dates, the missing name, the date
+    assert "2024-02-01" in rejected[24]["reason"]
+    assert "2024-03-01" in rejected[24]["reason"]
     assert rejected[34]["number"] == "998/PL29/HK/2024"
+    assert "mitra" in rejected[34]["reason"].lower()  # "Nama mitra tidak ada"
     assert "31 Juni 2024" in rejected[44]["reason"]
 
     agreements = Agreement.objects.prefetch_related("units", "parents").select_related(
