@@ -12,8 +12,17 @@ from tests.factories import UnitFactory, UserFactory
 
 
 @pytest.fixture(autouse=True)
-def _indonesian_by_default():
-    translation.activate("id")
+def _messages_in_english(request):
+    """Assert on messages as written in the code (English msgids).
+
+    The test settings make English the default language; tests of the
+    application's real default (Indonesian) carry the `indonesian` marker.
+    """
+    if request.node.get_closest_marker("indonesian"):
+        request.getfixturevalue("settings").LANGUAGE_CODE = "id"
+        translation.activate("id")
+    else:
+        translation.activate("en")
     yield
     translation.deactivate()
 

@@ -15,3 +15,6 @@ LOGGING = {"version": 1, "disable_existing_loggers": False}
 # The live server of browser tests needs a media prefix to route; nothing in
 # the application serves files by URL.
 MEDIA_URL = "/test-media/"
+# Tests assert on messages as written in the code; tests of the Indonesian
+# default switch back with the `indonesian` marker (tests/conftest.py).
+LANGUAGE_CODE = "en"

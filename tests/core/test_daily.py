@@ -371,6 +371,7 @@ def test_no_lead_times_means_no_reminders(users):
     assert expiry_reminders(days_before(30)) == {"due": 0, "notifications": 0}
 
 
+@pytest.mark.indonesian
 def test_the_reminder_names_the_agreement_and_its_end_in_indonesian(users):
     agreement = AgreementFactory(
         end_date=END, number="012/PL/HK/2024", responsible_user=users["unit_a"]

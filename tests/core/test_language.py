@@ -3,6 +3,8 @@
 import pytest
 from django.urls import reverse
 
+pytestmark = pytest.mark.indonesian
+
 PAGES = ["reports:dashboard", "agreements:list", "partners:list", "imports:upload"]
 
 

@@ -464,6 +464,7 @@ def test_it_shows_a_taken_name_as_an_error_on_the_name_field(
     assert Partner.objects.count() == 1
 
 
+@pytest.mark.indonesian
 def test_it_shows_field_errors_in_indonesian_and_never_fails(users, client_for):
     response = client_for(users["office"]).post(
         reverse("partners:create"),
@@ -695,14 +696,16 @@ def test_it_dismisses_a_pair_and_returns_to_a_safe_page(users, client_for, twins
     assert page.context["pairs"] == []
 
 
+@pytest.mark.indonesian
 def test_it_speaks_indonesian_unless_asked_otherwise(users, client_for, partner):
     AgreementFactory(partner=partner, start_date="2024-01-12", end_date="2030-03-01")
     client = client_for(users["office"])
 
-    page = client.get(partner.get_absolute_url()).content.decode()
-    english = client.get(
+    page = client.get(
         partner.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en"
     ).content.decode()
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    english = client.get(partner.get_absolute_url()).content.decode()
 
     assert '<html lang="id">' in page
     assert "12 Januari 2024" in page

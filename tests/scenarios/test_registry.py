@@ -70,7 +70,7 @@ def test_it_imports_the_sample_register_exactly(unit_tree, filename):
     assert "2024-02-01" in rejected[24]["reason"]
     assert "2024-03-01" in rejected[24]["reason"]
     assert rejected[34]["number"] == "998/PL29/HK/2024"
-    assert "mitra" in rejected[34]["reason"].lower()  # "Nama mitra tidak ada"
+    assert "partner" in rejected[34]["reason"].lower()
     assert "31 Juni 2024" in rejected[44]["reason"]
 
     agreements = Agreement.objects.prefetch_related("units", "parents").select_related(
