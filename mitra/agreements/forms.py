@@ -55,6 +55,9 @@ def _label(model, name):
 
 def add_service_errors(form, error):
     """Show a service's ValidationError on the form, by field where it can."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error.messages)
+        return
     for name, messages in error.message_dict.items():
         target = name if name in form.fields else None
         if name == NON_FIELD_ERRORS:

@@ -159,7 +159,7 @@ def review_reminders(as_of):
             continue
         due += 1
         agreement, reviewer = assignment.review.agreement, assignment.reviewer
-        key = dedupe_key("agreements.review", assignment.pk, days // every)
+        key = dedupe_key("agreements.review_reminder", assignment.pk, days // every)
         with translation.override(language_of(reviewer)):
             values = {
                 "document": " ".join(

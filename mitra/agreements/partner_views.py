@@ -4,7 +4,7 @@ The contact reads the current version (on a phone too), comments, sends a
 counter-version and approves. A token that matches no link answers 404; a
 link that was used, revoked or has expired answers 410 — neither says which
 agreement it was for. The pages are never cached and never pass the
-address on as a referrer, since the address is the key.
+address on to other sites as a referrer, since the address is the key.
 """
 
 import logging
@@ -34,7 +34,7 @@ logger = logging.getLogger(__name__)
 
 
 def _private(response):
-    response["Referrer-Policy"] = "no-referrer"
+    response["Referrer-Policy"] = "same-origin"
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response
 

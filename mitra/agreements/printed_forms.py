@@ -161,7 +161,7 @@ def draft_context(agreement, *, user):
     partner = agreement.partner
     head = letterhead()
     first = {
-        "name": head.name or settings.MITRA_INSTITUTION_NAME,
+        "name": head.name or settings.MITRA_INSTITUTION_NAME or _institution(),
         "address": head.address,
         "country": "Indonesia",
         "signatory_name": agreement.our_signatory_name,
@@ -237,6 +237,18 @@ def draft_context(agreement, *, user):
         ],
         "amendment": amendment.description if amendment is not None else "",
     }
+
+
+def _institution():
+    """The name of the top of the organisation tree (the institution)."""
+    from mitra.core.models import Unit, UnitKind
+
+    root = (
+        Unit.objects.filter(kind=UnitKind.INSTITUTION, parent__isnull=True)
+        .order_by("pk")
+        .first()
+    )
+    return root.name if root else ""
 
 
 def form_code(document_type, *, bilingual):

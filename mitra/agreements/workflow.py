@@ -293,7 +293,7 @@ def _tell_reviewers(review, *, step):
         review.agreement,
         _("Please review the draft of %(document)s with %(partner)s"),
         _("Approve it, request changes or reject it on the agreement's workflow page."),
-        key=f"agreements.review:{review.pk}:{step}",
+        key=f"agreements.review_request:{review.pk}:{step}",
     )
 
 

@@ -240,8 +240,16 @@ class ReasonForm(forms.Form):
 
 
 class CompareForm(forms.Form):
-    old = forms.TypedChoiceField(label=_("Older version"), coerce=int)
-    new = forms.TypedChoiceField(label=_("Newer version"), coerce=int)
+    old = forms.TypedChoiceField(
+        label=_("Older version"),
+        coerce=int,
+        widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
+    )
+    new = forms.TypedChoiceField(
+        label=_("Newer version"),
+        coerce=int,
+        widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
+    )
 
     def __init__(self, *args, versions, **kwargs):
         super().__init__(*args, **kwargs)

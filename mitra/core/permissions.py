@@ -441,6 +441,8 @@ def _meeting_allows(user, action, meeting):
     from mitra.planning.models import Meeting
 
     if isinstance(meeting, type):
+        if action == Action.VIEW:
+            return is_staff_user(user)
         return action in (Action.ADD, Action.CHANGE) and manages_all(user)
     if action == Action.VIEW:
         return _meeting_rows(user, Meeting.objects.filter(pk=meeting.pk)).exists()

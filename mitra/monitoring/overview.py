@@ -107,7 +107,12 @@ def _discover():
         for module_name in CONVENTION_MODULES:
             if not module_has_submodule(config.module, module_name):
                 continue
-            module = import_module(f"{config.name}.{module_name}")
+            path = f"{config.name}.{module_name}"
+            try:
+                module = import_module(path)
+            except Exception:  # one broken app must not hide the others
+                logger.exception("%s could not be imported", path)
+                continue
             function = getattr(module, CONVENTION, None)
             if callable(function) and function not in known:
                 known.add(function)

@@ -125,7 +125,7 @@ def recap_layout(form, doc):
         ]
     )
     doc.heading(_("Monitoring results"))
-    doc.loop_table(
+    results = doc.loop_table(
         "entries",
         [
             (_("No."), "{{ item.number }}"),
@@ -145,6 +145,7 @@ def recap_layout(form, doc):
         ],
         empty=_("No agreement was in force on the reference date."),
     )
+    _column_widths(results, [10, 40, 25, 15, 20, 42, 35, 30, 30, 20])
     doc.heading(_("Completion per unit"))
     doc.loop_table(
         "completion",
@@ -196,6 +197,17 @@ def recap_layout(form, doc):
             )
         ]
     )
+
+
+def _column_widths(table, millimetres):
+    """Fix a table's column widths (Word reads the cells, LibreOffice the grid)."""
+    from docx.shared import Mm
+
+    table.autofit = False
+    for column, width in zip(table.columns, millimetres, strict=True):
+        column.width = Mm(width)
+        for cell in column.cells:
+            cell.width = Mm(width)
 
 
 register(

@@ -489,7 +489,10 @@ def _assign_meeting(meeting, values):
 @transaction.atomic
 def meeting_create(*, by, attendees=None, action_items=None, **values):
     """Record a meeting (its minutes are written as it goes on or after)."""
-    meeting = Meeting(created_by=by, minute_taker=values.pop("minute_taker", by))
+    # Whoever records the meeting took the minutes unless someone else is named.
+    meeting = Meeting(
+        created_by=by, minute_taker=values.pop("minute_taker", None) or by
+    )
     _assign_meeting(meeting, values)
     errors = _Errors()
     _check_meeting(meeting, errors)

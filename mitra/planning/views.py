@@ -66,7 +66,7 @@ from mitra.planning.models import (
     NeedsMapping,
     ProgrammeItem,
 )
-from mitra.planning.printed_forms import meeting_proposals
+from mitra.planning.printed_forms import meeting_proposals, timeline_text
 from mitra.planning.selectors import (
     MAPPED_UNIT_KINDS,
     mapping_matrix,
@@ -987,6 +987,7 @@ def programme_detail(request, year):
     )
     for item in items:
         item.colour = ITEM_COLOURS.get(item.status, "secondary")
+        item.timeline = timeline_text(item.start_month, item.end_month)
     total = sum(item.budget for item in items if item.budget is not None)
     return render(
         request,

@@ -73,7 +73,7 @@ def evaluation_input(year):
     follow_up_plan = _optional("mitra.reports.evaluation", "follow_up_plan")
     link = url_or_empty("reports:evaluation_list") or url_or_empty("reports:dashboard")
     plan = follow_up_plan(year) if follow_up_plan is not None else None
-    return Input(available=bool(plan), data=plan, link=link)
+    return Input(available=plan is not None, data=plan, link=link)
 
 
 def calls_input(year, user):

@@ -621,3 +621,6 @@ class CallDeclineForm(forms.Form):
     def __init__(self, *args, units, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = units
+        choices = list(units[:2])
+        if len(choices) == 1:
+            self.initial.setdefault("unit", choices[0].pk)

@@ -930,11 +930,18 @@ def _step_message(proposal, event):
 
 
 def _tell_proposer(proposal, event, *, by):
-    """Tell whoever proposed of a step: the author in the app, an outside
+    """Tell whoever proposed of a step: the author in the app (and, when
+    the office recorded it for a unit, that unit's staff), an outside
     proposer by email with their status link."""
-    if proposal.created_by_id is not None:
+    people = [proposal.created_by] if proposal.created_by_id else []
+    author = proposal.created_by
+    if proposal.unit_id is not None and (
+        author is None or proposal.unit_id not in acting_unit_ids(author)
+    ):
+        people += _unit_members([proposal.unit_id])
+    if people:
         notify_each(
-            [proposal.created_by],
+            people,
             lambda: _step_message(proposal, event),
             subject=proposal,
             dedupe_key=f"proposals.step:{event.pk}",

@@ -67,6 +67,14 @@ from mitra.proposals.models import (
 )
 from mitra.proposals.tables import ProposalTable
 
+
+def _posted(request, *, files=False):
+    """The submitted data of a POST (even an empty one), None otherwise."""
+    if request.method != "POST":
+        return None
+    return request.FILES if files else request.POST
+
+
 # --- The list ------------------------------------------------------------------
 
 
@@ -345,7 +353,7 @@ def proposal_step(request, pk, step):
     require(request.user, action, proposal)
     text = _STEP_TEXT[step]
     required = step == "request-revision"
-    form = StepForm(request.POST or None, required=required, label=text.get("label"))
+    form = StepForm(_posted(request), required=required, label=text.get("label"))
     if request.method == "POST" and form.is_valid():
         comment = form.cleaned_data["comment"]
         try:
@@ -389,7 +397,7 @@ def proposal_decide(request, pk):
     """The head's decision; an approval makes the agreement draft."""
     proposal = _proposal(request.user, pk)
     require(request.user, Action.DECIDE, proposal)
-    form = DecisionForm(request.POST or None)
+    form = DecisionForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         approve = form.cleaned_data["decision"] == "approve"
         try:
@@ -493,7 +501,7 @@ def proposal_analysis(request, pk):
     form = None
     if may_review:
         form = ReviewForm(
-            request.POST or None, criteria=criteria, review=own, prefix="review"
+            _posted(request), criteria=criteria, review=own, prefix="review"
         )
     if request.method == "POST":
         if not may_review:
@@ -655,7 +663,7 @@ def call_form(request, pk=None):
         }
     else:
         initial = {"year": today().year}
-    form = CallForm(request.POST or None, initial=initial)
+    form = CallForm(_posted(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         values = form.cleaned_data
         try:
@@ -900,7 +908,7 @@ def public_revise(request, token):
         "planned_activities": proposal.planned_activities,
     }
     form = PublicRevisionForm(
-        request.POST or None, request.FILES or None, initial=initial
+        _posted(request), _posted(request, files=True), initial=initial
     )
     if request.method == "POST" and form.is_valid():
         values = form.service_values()
@@ -936,7 +944,7 @@ def public_revise(request, token):
 def public_link(request):
     """Ask for fresh status links by email (the answer never tells whether
     the address proposed anything)."""
-    form = StatusLinkRequestForm(request.POST or None)
+    form = StatusLinkRequestForm(_posted(request))
     if request.method == "POST":
         if rate_limited(request, "proposals.public.link", *LINK_REQUESTS):
             return too_many_requests(request, retry_after=LINK_REQUESTS[1])

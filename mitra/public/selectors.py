@@ -30,8 +30,7 @@ PUBLIC_PARTNER_FIELDS = (
 
 def _in_force(on, prefix=""):
     return Q(
-        Q(**{f"{prefix}end_date__isnull": True})
-        | Q(**{f"{prefix}end_date__gte": on}),
+        Q(**{f"{prefix}end_date__isnull": True}) | Q(**{f"{prefix}end_date__gte": on}),
         **{f"{prefix}status__in": SIGNED_STATUSES, f"{prefix}start_date__lte": on},
     )
 
@@ -67,14 +66,18 @@ def by_country(rows):
 
 def public_policies(on=None):
     """Return the published current policy documents (public fields read)."""
-    return published_policies(on).select_related(None).only(
-        "pk",
-        "title",
-        "kind",
-        "covers",
-        "version",
-        "approved_on",
-        "summary",
-        "file",
-        "original_name",
+    return (
+        published_policies(on)
+        .select_related(None)
+        .only(
+            "pk",
+            "title",
+            "kind",
+            "covers",
+            "version",
+            "approved_on",
+            "summary",
+            "file",
+            "original_name",
+        )
     )

@@ -141,7 +141,7 @@ class PolicyForm(PolicyEditForm):
     version = forms.CharField(label=_("Version"), max_length=20, initial="1")
     file = forms.FileField(label=_("File (PDF or DOCX)"))
 
-    field_order = ["title", "kind", "version", "covers", "owner"]
+    field_order = ["title", "kind", "version", "file", "covers", "owner"]
 
 
 class PolicyVersionForm(forms.Form):

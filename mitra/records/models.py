@@ -246,6 +246,11 @@ class Record(models.Model):
     def __str__(self):
         return self.title
 
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            self._check_change()
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self):
         return reverse("records:detail", args=[self.pk])
 
@@ -260,11 +265,6 @@ class Record(models.Model):
     def is_protected(self, on=None):
         """Return whether the record may be neither changed nor deleted."""
         return self.on_hold or self.is_retained(on)
-
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            self._check_change()
-        super().save(*args, **kwargs)
 
     def _check_change(self):
         stored = type(self)._base_manager.filter(pk=self.pk).first()
@@ -306,9 +306,13 @@ def _refuse_document_deletion(sender, instance, **kwargs):
     """Keep an issued document for as long as its record is kept."""
     record = Record._base_manager.filter(document_id=instance.pk).first()
     if record is not None:
-        raise protection_error(record) if record.is_protected() else RecordProtected(
-            _("This document is a record of the register: dispose of the record."),
-            code="disposal_only",
+        raise (
+            protection_error(record)
+            if record.is_protected()
+            else RecordProtected(
+                _("This document is a record of the register: dispose of the record."),
+                code="disposal_only",
+            )
         )
 
 
@@ -356,7 +360,9 @@ class DisposalList(models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField(_("built at"))
-    archive = models.FileField(_("archive"), upload_to=private_upload_to, max_length=300)
+    archive = models.FileField(
+        _("archive"), upload_to=private_upload_to, max_length=300
+    )
     archive_checksum = models.CharField(_("SHA-256 of the archive"), max_length=64)
     archive_missing = models.JSONField(
         _("files missing from storage"), default=list, blank=True
@@ -543,9 +549,7 @@ class PolicyDocument(TimeStampedModel):
         validators=[validate_policy_file],
     )
     original_name = models.CharField(_("file name"), max_length=255, blank=True)
-    is_published = models.BooleanField(
-        _("published on the public site"), default=False
-    )
+    is_published = models.BooleanField(_("published on the public site"), default=False)
     superseded_by = models.ForeignKey(
         "self",
         verbose_name=_("superseded by"),
@@ -576,6 +580,12 @@ class PolicyDocument(TimeStampedModel):
     def __str__(self):
         return f"{self.title} (v{self.version})"
 
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        if self.lineage is None:
+            self.lineage = self.pk
+            type(self).objects.filter(pk=self.pk).update(lineage=self.pk)
+
     def get_absolute_url(self):
         return reverse("records:policy_detail", args=[self.pk])
 
@@ -583,12 +593,6 @@ class PolicyDocument(TimeStampedModel):
     def covers_labels(self):
         labels = dict(CoverageArea.choices)
         return [labels[area] for area in CoverageArea.values if area in self.covers]
-
-    def save(self, *args, **kwargs):
-        super().save(*args, **kwargs)
-        if self.lineage is None:
-            self.lineage = self.pk
-            type(self).objects.filter(pk=self.pk).update(lineage=self.pk)
 
     def versions(self):
         """Return every version of this document, newest first."""

@@ -534,7 +534,7 @@ def disposal_list_approve(*, disposal_list, by):
         items = disposal.items.select_related("record__record_type")
         for item in items:
             record = (
-                Record.objects.select_for_update()
+                Record.objects.select_for_update(of=("self",))
                 .select_related("document")
                 .filter(pk=item.record_id)
                 .first()

@@ -32,12 +32,8 @@ class RecordTable(tables.Table):
     issued_on = tables.Column(verbose_name=_("Issued on"))
     retain_until = tables.Column(verbose_name=_("Kept until"))
     storage_location = tables.Column(verbose_name=_("Storage location"))
-    origin = tables.Column(
-        verbose_name=_("Origin"), accessor="pk", orderable=False
-    )
-    state = tables.Column(
-        verbose_name=_("State"), accessor="pk", orderable=False
-    )
+    origin = tables.Column(verbose_name=_("Origin"), accessor="pk", orderable=False)
+    state = tables.Column(verbose_name=_("State"), accessor="pk", orderable=False)
 
     class Meta:
         attrs = {"class": "table table-sm table-hover align-middle"}

@@ -17,13 +17,9 @@ urlpatterns = [
     path("disposal/build/", views.disposal_build, name="disposal_build"),
     path("disposal/log/", views.disposal_log, name="disposal_log"),
     path("disposal/<int:pk>/", views.disposal_detail, name="disposal_detail"),
-    path(
-        "disposal/<int:pk>/approve/", views.disposal_approve, name="disposal_approve"
-    ),
+    path("disposal/<int:pk>/approve/", views.disposal_approve, name="disposal_approve"),
     path("disposal/<int:pk>/cancel/", views.disposal_cancel, name="disposal_cancel"),
-    path(
-        "disposal/<int:pk>/archive/", views.disposal_archive, name="disposal_archive"
-    ),
+    path("disposal/<int:pk>/archive/", views.disposal_archive, name="disposal_archive"),
     path("policies/", views.policy_list, name="policies"),
     path("policies/new/", views.policy_create, name="policy_create"),
     path("policies/<int:pk>/", views.policy_detail, name="policy_detail"),

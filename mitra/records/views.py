@@ -139,7 +139,9 @@ def _detail_context(request, record, *, hold_form=None):
 def record_detail(request, pk):
     """One record: what it is, how long it is kept, its file and history."""
     record = _record(request, pk)
-    return render(request, "records/record_detail.html", _detail_context(request, record))
+    return render(
+        request, "records/record_detail.html", _detail_context(request, record)
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -241,9 +243,13 @@ def record_file(request, pk):
 def record_types(request):
     """The six kinds of record, where each is kept and for how long."""
     require(request.user, Action.VIEW, RecordType)
-    kinds = RecordType.objects.for_user(request.user).annotate(
-        kept=Count("records", filter=Q(records__retain_until__gte=today())),
-        total=Count("records"),
+    kinds = (
+        RecordType.objects.for_user(request.user)
+        .annotate(
+            kept=Count("records", filter=Q(records__retain_until__gte=today())),
+            total=Count("records"),
+        )
+        .order_by("ordering", "name")
     )
     return render(
         request,
@@ -364,7 +370,9 @@ def disposal_cancel(request, pk):
     form = DisposalCancelForm(request.POST)
     note = form.cleaned_data["note"] if form.is_valid() else ""
     try:
-        services.disposal_list_cancel(disposal_list=disposal, by=request.user, note=note)
+        services.disposal_list_cancel(
+            disposal_list=disposal, by=request.user, note=note
+        )
     except ValidationError as error:
         messages.error(request, _error_text(error))
     else:
@@ -467,9 +475,10 @@ def _policy(request, pk):
 def policy_detail(request, pk):
     policy = _policy(request, pk)
     current_ids = set(selectors.current_policies().values_list("pk", flat=True))
-    versions = list(policy.versions().select_related("owner"))
+    versions = list(policy.versions().select_related("owner", "superseded_by"))
     for version in versions:
         version.is_current = version.pk in current_ids
+    policy.is_current = policy.pk in current_ids
     return render(
         request,
         "records/policy_detail.html",
@@ -526,9 +535,7 @@ def policy_edit(request, pk):
         else:
             messages.success(request, _("Document saved."))
             return redirect(policy)
-    return render(
-        request, "records/policy_form.html", {"form": form, "policy": policy}
-    )
+    return render(request, "records/policy_form.html", {"form": form, "policy": policy})
 
 
 @require_http_methods(["GET", "POST"])

@@ -19,7 +19,7 @@ from mitra.agreements.models import (
 )
 from mitra.core.fields import Scope, Tridharma
 from mitra.core.models import Unit, UnitKind
-from mitra.monitoring.selectors import dormant_agreements
+from mitra.monitoring.selectors import dormant_agreements, dormant_months
 from mitra.partners.models import Partner
 
 
@@ -125,6 +125,7 @@ def dashboard_figures(user, today):
 
     return {
         "dormant": dormant,
+        "dormant_months": dormant_months(),
         "pipeline": pipeline_figures(user, today=today),
         "totals": {
             "agreements": sum(validity.values()),

@@ -42,10 +42,11 @@ import logging
 import re
 from collections import defaultdict
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.apps import apps
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Count, IntegerField, Q, Sum, Value
 from django.db.models.functions import Coalesce, NullIf
 from django.utils import timezone
@@ -121,7 +122,7 @@ PARTICIPANT_KEYS = ("students", "students_credited", "certificates", "lecturers"
 EN_DASH = "\u2013"
 
 
-# --- The year ---------------------------------------------------------------
+# --- The year ----------------------------------------------------------------
 
 
 def year_bounds(year):
@@ -177,7 +178,7 @@ def reportable_years(on=None):
     return list(range(on.year, first - 1, -1))
 
 
-# --- Small helpers ------------------------------------------------------------
+# --- Small helpers -----------------------------------------------------------
 
 
 def _date(value):
@@ -193,9 +194,11 @@ def _period(start, end):
 
 
 def _decimal(value, places=2):
+    """Format a number with `places` decimals, rounded half up (not cut)."""
     if value is None:
         return ""
-    return number_format(value, places)
+    step = Decimal(1).scaleb(-places)
+    return number_format(Decimal(str(value)).quantize(step, ROUND_HALF_UP), places)
 
 
 def paragraphs(text):
@@ -263,7 +266,7 @@ class UnitRollup:
         )
 
 
-# --- Agreements ---------------------------------------------------------------
+# --- Agreements --------------------------------------------------------------
 
 
 @dataclass
@@ -425,9 +428,7 @@ def agreement_figures(year, *, on=None, rollup=None):
         for unit in rollup.rows(set(unit_counts))
     ]
     if None in unit_counts:
-        by_unit.append(
-            _count_row(gettext("(no unit)"), unit_counts[None], code=gettext("(none)"))
-        )
+        by_unit.append(_count_row(gettext("(no unit)"), unit_counts[None], code=""))
 
     def units_text(row):
         return ", ".join(
@@ -545,7 +546,7 @@ def _renewals_of(agreement_ids):
     return found
 
 
-# --- Targets ------------------------------------------------------------------
+# --- Targets -----------------------------------------------------------------
 
 
 def _target_criteria(target):
@@ -597,7 +598,7 @@ def target_figures(year):
     }
 
 
-# --- Activities and outputs -------------------------------------------------------
+# --- Activities and outputs --------------------------------------------------
 
 
 def _outputs_model():
@@ -738,7 +739,7 @@ def activity_figures(year, *, on=None, rollup=None):
         by_unit.append(
             {
                 "label": gettext("(no unit)"),
-                "code": gettext("(none)"),
+                "code": "",
                 "activities": by_unit_count.get(None, 0),
                 **participants.get(None, dict.fromkeys(PARTICIPANT_KEYS, 0)),
             }
@@ -771,7 +772,7 @@ def activity_figures(year, *, on=None, rollup=None):
     }
 
 
-# --- Monitoring, survey, dormant agreements -----------------------------------------
+# --- Monitoring, survey, dormant agreements ----------------------------------
 
 
 def monitoring_figures(year):
@@ -920,7 +921,7 @@ def dormant_figures(year, *, on=None):
     }
 
 
-# --- The whole report ---------------------------------------------------------------
+# --- The whole report --------------------------------------------------------
 
 
 def _chart(title, rows, key, *, label="label", unit=""):
@@ -951,12 +952,11 @@ def _default_introduction(year, institution, as_of):
             )
             % {"institution": institution, "year": year},
             gettext(
-                "The figures were computed from the cooperation records as they "
-                "stood for the period from 1 January to %(day)s. The analysis, the "
-                "problems and the follow-up plan were written by the cooperation "
-                "office."
+                "The figures were computed from the cooperation records for the "
+                "period %(period)s. The analysis, the problems and the follow-up "
+                "plan were written by the cooperation office."
             )
-            % {"day": _date(as_of)},
+            % {"period": _period(year_bounds(year)[0], as_of)},
         ]
     )
 
@@ -987,7 +987,9 @@ def report_context(report, *, on=None, draft=True):
     monitoring = monitoring_figures(year)
     survey = survey_figures(year)
     dormant = dormant_figures(year, on=on)
-    institution = letterhead().name or _institution_setting()
+    institution = (
+        letterhead().name or _institution_setting() or gettext("the institution")
+    )
 
     introduction = report.introduction.strip() or _default_introduction(
         year, institution, as_of
@@ -1120,7 +1122,7 @@ def evaluation_report_context(report, *, user):
     return report_context(report, draft=True)
 
 
-# --- Reads ------------------------------------------------------------------------------
+# --- Reads -------------------------------------------------------------------
 
 
 def report_for(year):
@@ -1152,10 +1154,17 @@ def follow_up_plan(year):
     report = EvaluationReport.objects.filter(year=year).first()
     if report is None:
         return None
-    latest = issued_versions(report).only("snapshot").first()
-    if latest is None:
+    from mitra.documents.models import IssuedDocument
+
+    snapshot = (
+        IssuedDocument.objects.of(report, FORM_CODE)
+        .order_by("-version")
+        .values_list("snapshot", flat=True)
+        .first()
+    )
+    if snapshot is None:
         return None
-    return str(latest.snapshot.get("follow_up_plan") or "")
+    return str(snapshot.get("follow_up_plan") or "")
 
 
 @dataclass
@@ -1247,7 +1256,7 @@ def writing_aids(year):
     return aids
 
 
-# --- Writes ---------------------------------------------------------------------------
+# --- Writes ------------------------------------------------------------------
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -1276,9 +1285,8 @@ def evaluation_save(*, year, by, **values):
     unknown = set(values) - allowed
     if unknown:
         raise TypeError(f"Unknown fields: {sorted(unknown)}")
-    report, _created = EvaluationReport.objects.select_for_update().get_or_create(
-        year=year
-    )
+    report = EvaluationReport.objects.select_for_update().filter(year=year).first()
+    report = report or EvaluationReport(year=year)
     for name, value in values.items():
         text = clean_text(value)
         if name not in NARRATIVE_FIELDS:
@@ -1287,10 +1295,22 @@ def evaluation_save(*, year, by, **values):
     report.full_clean()
     report.edited_at = clock.now()
     report.edited_by = by
-    report._history_user = by
-    report.save()
+    _save_once(report, by)
     logger.info("Evaluation report %s saved by user %s", year, getattr(by, "pk", None))
     return report
+
+
+def _save_once(report, by):
+    """Save `report`; a twin created at the same moment is refused politely."""
+    report._history_user = by
+    try:
+        with transaction.atomic():
+            report.save()
+    except IntegrityError as error:
+        raise ValidationError(
+            _("The report was saved by someone else at the same moment; try again."),
+            code="concurrent",
+        ) from error
 
 
 def evaluation_issue(*, year, by):
@@ -1305,7 +1325,10 @@ def evaluation_issue(*, year, by):
 
     check_year(year)
     with transaction.atomic():
-        report, _created = EvaluationReport.objects.get_or_create(year=year)
+        report = EvaluationReport.objects.filter(year=year).first()
+        if report is None:
+            report = EvaluationReport(year=year)
+            _save_once(report, by)
         context = report_context(report, draft=False)
         document = issue_document(
             kind=FORM_CODE,

@@ -353,9 +353,7 @@ def evaluation_report_layout(form, doc):
     dormant = gettext_noop(
         "In force on %(day)s, with no activity in the %(months)s months before."
     )
-    doc.paragraph(
-        '{{ _("' + dormant + '")|format(day=as_of, months=dormant_months) }}'
-    )
+    doc.paragraph('{{ _("' + dormant + '")|format(day=as_of, months=dormant_months) }}')
     _table(
         doc,
         "dormant",

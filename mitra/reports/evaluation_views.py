@@ -215,7 +215,9 @@ class EvaluationIssueView(View):
 def evaluation_versions(request, year):
     """Every issued version of a year's report, newest first."""
     _year_or_404(year)
-    report = get_for_user_or_404(EvaluationReport.objects.all(), request.user, year=year)
+    report = get_for_user_or_404(
+        EvaluationReport.objects.all(), request.user, year=year
+    )
     versions = list(evaluation.issued_versions(report))
     return render(
         request,

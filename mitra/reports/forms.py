@@ -52,7 +52,7 @@ class LkpsForm(forms.Form):
         label=_("Extra columns"),
         choices=list(EXTRA_COLUMNS.items()),
         required=False,
-        widget=forms.CheckboxSelectMultiple,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
     )
 
     def __init__(self, *args, user, **kwargs):

@@ -7,7 +7,7 @@ its agreement.
 """
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -107,8 +107,11 @@ def relevance_edit(request, pk):
         pk=pk,
     )
     current = AgreementRelevance.objects.filter(agreement=agreement).first()
-    probe = current or AgreementRelevance(agreement=agreement)
-    require(request.user, Action.CHANGE, probe)
+    can_change = can(
+        request.user, Action.CHANGE, current or AgreementRelevance(agreement=agreement)
+    )
+    if request.method == "POST" and not can_change:
+        raise PermissionDenied
     form = RelevanceForm(
         request.POST or None, initial={"note": current.note if current else ""}
     )
@@ -136,6 +139,7 @@ def relevance_edit(request, pk):
             "form": form,
             "agreement": agreement,
             "next": request.GET.get("next", ""),
-            "can_view_indicators": can(request.user, Action.VIEW, Indicator),
+            "current": current,
+            "can_change": can_change,
         },
     )

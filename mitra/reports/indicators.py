@@ -36,7 +36,7 @@ from django.db.models import Prefetch, Q
 from django.urls import NoReverseMatch, reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from mitra.agreements.models import (
     PRE_SIGNING,
@@ -127,7 +127,7 @@ class IndicatorResult:
         return f"{safe_part(self.indicator.code)}/{self.year}"
 
 
-# --- Periods -------------------------------------------------------------------
+# --- Periods -----------------------------------------------------------------
 
 
 def year_bounds(year):
@@ -173,7 +173,7 @@ def as_of(year):
     return min(year_bounds(year)[1], today())
 
 
-# --- File names in the pack ------------------------------------------------------
+# --- File names in the pack --------------------------------------------------
 
 _UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')
 
@@ -230,21 +230,6 @@ def activity_evidence(activity, evidence):
     )
 
 
-def output_evidence(activity, output):
-    if not output.evidence:
-        return None
-    return EvidenceFile(
-        label=f"{activity.title}: {output.description}",
-        file=output.evidence,
-        path=(
-            f"{safe_part(agreement_label(activity.agreement))}-output-"
-            f"{output.pk}-{output.kind}{_suffix(output.evidence)}"
-        ),
-        url=reverse("reports:output_file", args=[output.pk]),
-        record_url=activity.get_absolute_url(),
-    )
-
-
 def unique_paths(files):
     """Keep the first of each file, and give clashing names a number."""
     seen_files, taken, kept = set(), set(), []
@@ -267,7 +252,7 @@ def _split(path):
     return str(pure.with_suffix("")), pure.suffix
 
 
-# --- Which version of each indicator a year uses ------------------------------------
+# --- Which version of each indicator a year uses -----------------------------
 
 
 def indicators_for_year(year):
@@ -305,7 +290,7 @@ def compute(indicator, year, user):
     return result
 
 
-# --- Credit recognition and competency certificates ----------------------------------
+# --- Credit recognition and competency certificates --------------------------
 
 
 def _qualifying_activities(indicator, year, user, count_field):
@@ -433,9 +418,10 @@ def _participation_result(indicator, year, user, *, count_field, count_label):
     ]
     result.status = Status.EVIDENCED if total else Status.PARTIAL
     result.headline = _(
-        "%(total)s in %(year)s, from %(activities)s activities under "
-        "%(agreements)s agreements."
+        "%(label)s in %(year)s: %(total)s, from %(activities)s activities "
+        "under %(agreements)s agreements."
     ) % {
+        "label": count_label,
         "total": total,
         "year": year,
         "activities": len(activities),
@@ -468,7 +454,7 @@ def competency_certificates(indicator, year, user):
     )
 
 
-# --- Policy coverage --------------------------------------------------------------
+# --- Policy coverage ---------------------------------------------------------
 
 ASPECTS = [
     ("initiation", gettext_lazy("Initiation")),
@@ -577,7 +563,7 @@ def _record_url(obj):
         return ""
 
 
-# --- Planning documents -------------------------------------------------------------
+# --- Planning documents ------------------------------------------------------
 
 
 def _issued_pdfs(source, label):
@@ -702,7 +688,7 @@ def planning_documents(indicator, year, user):
     return result
 
 
-# --- The network ----------------------------------------------------------------------
+# --- The network -------------------------------------------------------------
 
 
 def network(indicator, year, user):
@@ -815,7 +801,11 @@ def network(indicator, year, user):
         )
     if unclassified:
         result.notes.append(
-            _("%(count)s agreements have no tridharma field recorded.")
+            ngettext(
+                "%(count)s agreement has no tridharma field recorded.",
+                "%(count)s agreements have no tridharma field recorded.",
+                unclassified,
+            )
             % {"count": unclassified}
         )
     return result

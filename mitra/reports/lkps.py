@@ -303,7 +303,7 @@ def lkps_table(*, programme, ts, user, extra_columns=()):
     return LkpsResult(programme, ts, tables, unclassified, extra_columns)
 
 
-# --- The workbook ----------------------------------------------------------------
+# --- The workbook ------------------------------------------------------------
 
 THIN = Side(style="thin")
 BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)

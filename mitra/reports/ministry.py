@@ -79,7 +79,7 @@ def rule_set_for_year(year):
     return None
 
 
-# --- Programmes and partners' categories ---------------------------------------------
+# --- Programmes and partners' categories -------------------------------------
 
 
 def programmes_for(rule_set):
@@ -143,7 +143,7 @@ def partner_category(partner, rule_set):
     return partner_categories([partner], rule_set)[partner.pk].category
 
 
-# --- Results ------------------------------------------------------------------------
+# --- Results -----------------------------------------------------------------
 
 
 @dataclasses.dataclass

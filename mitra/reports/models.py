@@ -34,7 +34,7 @@ class ReportQuerySet(models.QuerySet):
         return visible(user, self)
 
 
-# --- Indicators of the quality standard ---------------------------------------
+# --- Indicators of the quality standard --------------------------------------
 
 
 class Calculation(models.TextChoices):
@@ -120,7 +120,7 @@ class Indicator(TimeStampedModel):
         return reverse("reports:indicator", args=[self.pk])
 
 
-# --- The ministry's cooperation indicator ----------------------------------------
+# --- The ministry's cooperation indicator ------------------------------------
 
 
 class RuleSetKind(models.TextChoices):
@@ -305,7 +305,7 @@ class CountedForm(models.Model):
         return self.name
 
 
-# --- Outputs of activities ---------------------------------------------------------
+# --- Outputs of activities ---------------------------------------------------
 
 
 class OutputKind(models.TextChoices):
@@ -366,7 +366,7 @@ class ActivityOutput(TimeStampedModel):
         return f"{self.get_kind_display()}: {self.description}"
 
 
-# --- Relevance to the institution's vision -------------------------------------------
+# --- Relevance to the institution's vision -----------------------------------
 
 
 class AgreementRelevance(TimeStampedModel):

@@ -87,7 +87,9 @@ EVALUATION_VARIABLES = (
         [Variable.text("label", _("Document type")), *_COUNTS],
     ),
     Variable.list(
-        "by_scope", _("Agreements by scope"), [Variable.text("label", _("Scope")), *_COUNTS]
+        "by_scope",
+        _("Agreements by scope"),
+        [Variable.text("label", _("Scope")), *_COUNTS],
     ),
     Variable.list(
         "by_unit",

@@ -154,7 +154,7 @@ class ContactChoiceForm(forms.Form):
 
 
 class ScaleField(forms.TypedChoiceField):
-    """A point of the 1–4 scale, with a clear message for anything else."""
+    """A point of the 1-4 scale, with a clear message for anything else."""
 
     default_error_messages = {
         "invalid_choice": _("Choose one of the answers from 1 to 4."),

@@ -1,7 +1,7 @@
 """The partner satisfaction survey: instruments, rounds, invitations, answers.
 
 * `Instrument` — a questionnaire: `Aspect`s (groups of questions) holding
-  `Item`s. An item is answered on a 1–4 scale (with a label for each point,
+  `Item`s. An item is answered on a 1-4 scale (with a label for each point,
   in Indonesian and English) or is an open question. A scale item is either
   one of the nine elements of the public-service satisfaction index
   (*Survei Kepuasan Masyarakat*, PermenPANRB 14/2017) or a cooperation item.
@@ -29,7 +29,7 @@ from mitra.core.models import TimeStampedModel
 
 #: The points of the scale, lowest first.
 SCALE = (1, 2, 3, 4)
-#: Default labels of the points 1–4, in each language.
+#: Default labels of the points 1-4, in each language.
 DEFAULT_LABELS = {
     "id": ["Tidak baik", "Kurang baik", "Baik", "Sangat baik"],
     "en": ["Poor", "Fair", "Good", "Very good"],
@@ -124,7 +124,7 @@ class Aspect(models.Model):
 
 
 class ItemKind(models.TextChoices):
-    SCALE = "scale", _("Scale 1–4")
+    SCALE = "scale", _("Scale 1-4")
     OPEN = "open", _("Open question")
 
 
@@ -161,10 +161,10 @@ class Item(models.Model):
         ),
     )
     labels_id = models.JSONField(
-        _("labels of the points 1–4 (Indonesian)"), default=list, blank=True
+        _("labels of the points 1-4 (Indonesian)"), default=list, blank=True
     )
     labels_en = models.JSONField(
-        _("labels of the points 1–4 (English)"), default=list, blank=True
+        _("labels of the points 1-4 (English)"), default=list, blank=True
     )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     required = models.BooleanField(_("required"), default=True)

@@ -32,10 +32,10 @@ SURVEY_RESULT_VARIABLES = (
     Variable.number("invited", _("Contacts invited")),
     Variable.number("respondents", _("Responses received")),
     Variable.text("response_rate", _("Response rate (%)")),
-    Variable.text("service_index", _("Service index (25–100)")),
+    Variable.text("service_index", _("Service index (25-100)")),
     Variable.text("service_grade", _("Grade of the service index")),
     Variable.text("service_grade_label", _("Meaning of the service grade")),
-    Variable.text("cooperation_index", _("Cooperation index (25–100)")),
+    Variable.text("cooperation_index", _("Cooperation index (25-100)")),
     Variable.text("cooperation_grade", _("Grade of the cooperation index")),
     Variable.text("cooperation_grade_label", _("Meaning of the cooperation grade")),
     Variable.text("previous_round", _("The previous round compared with")),
@@ -48,7 +48,7 @@ SURVEY_RESULT_VARIABLES = (
             Variable.text("code", _("Code")),
             Variable.text("name", _("Element")),
             Variable.number("n", _("Answers")),
-            Variable.text("mean", _("Mean (1–4)")),
+            Variable.text("mean", _("Mean (1-4)")),
             Variable.text("delta", _("Change")),
         ],
     ),
@@ -57,7 +57,7 @@ SURVEY_RESULT_VARIABLES = (
         _("Aspects"),
         [
             Variable.text("name", _("Aspect")),
-            Variable.text("mean", _("Mean (1–4)")),
+            Variable.text("mean", _("Mean (1-4)")),
             *_PERCENT_FIELDS,
         ],
     ),
@@ -69,7 +69,7 @@ SURVEY_RESULT_VARIABLES = (
             Variable.text("aspect", _("Aspect")),
             Variable.text("question", _("Question")),
             Variable.number("n", _("Answers")),
-            Variable.text("mean", _("Mean (1–4)")),
+            Variable.text("mean", _("Mean (1-4)")),
             *_PERCENT_FIELDS,
             Variable.text("delta", _("Change")),
         ],
@@ -184,7 +184,7 @@ def survey_result_context(round, *, user):
             )
         ],
         "elements_chart": charts.bar_chart(
-            title=gettext("Service elements: mean (1–4)"),
+            title=gettext("Service elements: mean (1-4)"),
             labels=[
                 f"{result.item.service_element} "
                 f"{result.item.get_service_element_display()}"
@@ -193,7 +193,7 @@ def survey_result_context(round, *, user):
             values=[display(result.mean) or 0 for result in elements],
         ),
         "items_chart": charts.bar_chart(
-            title=gettext("Cooperation items: mean (1–4)"),
+            title=gettext("Cooperation items: mean (1-4)"),
             labels=[
                 f"{result.item.code} {result.item.text_in(language)}"
                 for result in cooperation

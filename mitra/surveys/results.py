@@ -2,11 +2,11 @@
 
 The *service index* follows the public-service satisfaction index
 (*Indeks Kepuasan Masyarakat*, PermenPANRB 14/2017): each of the nine
-service elements is answered on a 1–4 scale; the mean of each element is
+service elements is answered on a 1-4 scale; the mean of each element is
 taken over its answers, the nine means are weighted equally (exactly 1/9
-each) and the weighted mean is multiplied by 25, giving 25–100. The grade
-reads the index rounded to two decimals: A 88.31–100 (very good), B
-76.61–88.30 (good), C 65.00–76.60 (not good), D 25.00–64.99 (poor). When an
+each) and the weighted mean is multiplied by 25, giving 25-100. The grade
+reads the index rounded to two decimals: A 88.31-100 (very good), B
+76.61-88.30 (good), C 65.00-76.60 (not good), D 25.00-64.99 (poor). When an
 element has no answer the index cannot be computed and is None.
 
 The *cooperation index* is computed the same way over the cooperation scale
@@ -61,7 +61,7 @@ def display(value, places=2):
 
 
 def grade_of(index):
-    """Return the grade letter of an index (25–100), or "" for None."""
+    """Return the grade letter of an index (25-100), or "" for None."""
     if index is None:
         return ""
     rounded = display(index)
@@ -76,7 +76,7 @@ def grade_label(letter):
 
 
 def index_of(means):
-    """Return the index of equally weighted means (Fractions): mean × 25."""
+    """Return the index of equally weighted means (Fractions): mean x 25."""
     if not means or any(mean is None for mean in means):
         return None
     return sum(means, Fraction(0)) / len(means) * 25

@@ -452,7 +452,7 @@ def link_usable(link, on=None):
 def response_submit(*, link, answers, language=""):
     """Store the answers given through `link`, once; return the Response.
 
-    `answers` maps Item to a value 1–4 (scale) or a text (open), already
+    `answers` maps Item to a value 1-4 (scale) or a text (open), already
     validated by the form. The invitation is marked answered in the same
     transaction, by a conditional update, so of two submissions at once
     exactly one is kept; the other raises SurveyGone. In an anonymous

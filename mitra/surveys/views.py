@@ -821,7 +821,8 @@ def _chosen_language(request, default):
 
 def _public(request, template, context, *, language, status=200):
     """Render a page of the partner's side in `language`, kept out of caches,
-    search engines and referrers (the address holds the token)."""
+    search engines and other sites' Referer headers (its address holds the
+    token)."""
     with translation.override(language):
         response = render(
             request,
@@ -834,7 +835,7 @@ def _public(request, template, context, *, language, status=200):
             status=status,
         )
     response["Content-Language"] = language
-    response["Referrer-Policy"] = "no-referrer"
+    response["Referrer-Policy"] = "same-origin"
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response
 

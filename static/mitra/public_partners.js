@@ -8,7 +8,7 @@
     type: "bar",
     data: {
       labels: chart.labels,
-      datasets: [{ label: chart.title, data: chart.values, backgroundColor: "#0d6efd" }]
+      datasets: [{ label: chart.title, data: chart.values, backgroundColor: "#0d6efd", maxBarThickness: 28 }]
     },
     options: {
       indexAxis: "y",

@@ -121,7 +121,9 @@ def test_readers_cannot_fill_rows(client_for, users, units, mapping, role):
     assert response.status_code == 403
 
 
-def test_a_forged_level_is_shown_as_a_field_error(client_for, users, units, types, mapping):
+def test_a_forged_level_is_shown_as_a_field_error(
+    client_for, users, units, types, mapping
+):
     data = formset_data(list(types.values()), {types["magang"]: "enormous"})
 
     response = client_for(users["unit_a"]).post(
@@ -154,7 +156,12 @@ def test_unit_staff_see_only_their_rows_the_office_sees_all(
 def test_a_need_without_an_agreement_in_force_is_a_gap(users, units, types, mapping):
     # given: JA needs internships and research; JB needs internships
     office = users["office"]
-    fill(mapping, units["ja"], office, {types["magang"]: "high", types["riset"]: "medium"})
+    fill(
+        mapping,
+        units["ja"],
+        office,
+        {types["magang"]: "high", types["riset"]: "medium"},
+    )
     fill(mapping, units["jb"], office, {types["magang"]: "low"})
     # and: a prodi of JA has an internship agreement in force; JB's one expired
     in_force = AgreementFactory(units=[units["ja1"]])
@@ -204,18 +211,23 @@ def test_the_matrix_page_runs_a_fixed_number_of_queries(
             assert client.get(mapping.get_absolute_url()).status_code == 200
         return len(queries)
 
+    count_queries()  # warm the caches (content types, session)
     small = count_queries()
     # grow the matrix: more units, more cells, more agreements
     for number in range(8):
         unit = UnitFactory(
-            code=f"X{number}", name=f"Prodi X{number}", kind=UnitKind.PRODI,
+            code=f"X{number}",
+            name=f"Prodi X{number}",
+            kind=UnitKind.PRODI,
             parent=units["jb"],
         )
         services.need_cells_save(
             mapping=mapping,
             unit=unit,
             by=users["office"],
-            rows=[{"cooperation_type": kind, "level": "high"} for kind in types.values()],
+            rows=[
+                {"cooperation_type": kind, "level": "high"} for kind in types.values()
+            ],
         )
         agreement = AgreementFactory(units=[unit])
         agreement.cooperation_types.set([types["riset"]])
@@ -245,7 +257,10 @@ def test_mapping_cells_for_a_prodi_includes_its_jurusans_needs(
     assert all(cell.is_gap for cell in cells)
     assert {cell.unit.code for cell in external} == {"JA", "JA1", "JB"}
     assert mapping_cells_for(unit=None, cooperation_types=[], year=YEAR) == []
-    assert mapping_cells_for(unit=None, cooperation_types=[types["magang"]], year=1999) == []
+    assert (
+        mapping_cells_for(unit=None, cooperation_types=[types["magang"]], year=1999)
+        == []
+    )
 
 
 def test_the_matrix_exports_as_xlsx(client_for, users, mapping):
@@ -330,7 +345,9 @@ def test_a_draft_of_the_mapping_prints_for_the_office(client_for, users, mapping
     assert response.status_code == 200
 
 
-def test_copying_the_previous_year_starts_from_its_answers(users, units, types, mapping):
+def test_copying_the_previous_year_starts_from_its_answers(
+    users, units, types, mapping
+):
     fill(mapping, units["ja"], users["office"], {types["magang"]: "high"})
 
     following = services.mapping_open(

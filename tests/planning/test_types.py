@@ -8,7 +8,9 @@ from mitra.planning.models import CooperationType
 pytestmark = pytest.mark.django_db
 
 
-def test_it_lists_types_with_their_fields_for_every_staff_user(client_for, users, types):
+def test_it_lists_types_with_their_fields_for_every_staff_user(
+    client_for, users, types
+):
     response = client_for(users["unit_a"]).get(reverse("planning:type_list"))
 
     assert response.status_code == 200

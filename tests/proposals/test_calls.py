@@ -161,9 +161,9 @@ def test_a_declined_unit_is_not_reminded(call, units, users):
 
 
 def test_the_reminder_job_runs_in_the_daily_job(call):
-    runs = run_daily(call.deadline - datetime.timedelta(days=1), only=[
-        "proposals.call_reminders"
-    ])
+    runs = run_daily(
+        call.deadline - datetime.timedelta(days=1), only=["proposals.call_reminders"]
+    )
 
     assert runs[0].ok
     assert runs[0].summary["units"] == 2

@@ -34,9 +34,7 @@ def test_a_proposal_waiting_too_long_is_escalated_to_the_head_once(
     assert Proposal.objects.get(pk=proposal.pk).status == Status.SUBMITTED
 
 
-def test_it_is_escalated_again_each_further_period_never_rejected(
-    make_proposal, users
-):
+def test_it_is_escalated_again_each_further_period_never_rejected(make_proposal, users):
     make_proposal()
 
     for days in (14, 20, 28, 29):

@@ -326,9 +326,7 @@ def test_answering_a_call_takes_its_year_and_source(make_proposal, call, units):
     assert proposal.year == call.year
 
 
-def test_a_unit_not_invited_cannot_answer_the_call(
-    users, units, partner, kinds, call
-):
+def test_a_unit_not_invited_cannot_answer_the_call(users, units, partner, kinds, call):
     call.units.set([units["jb"]])
     values = complete_values(unit=units["ja"], partner=partner, kinds=kinds)
 
@@ -472,3 +470,15 @@ def test_an_outside_proposer_recorded_by_the_office_is_emailed(
 
     emails = OutboxEmail.objects.filter(recipient="rina@sinar.test")
     assert emails.count() == 2  # submitted, under analysis
+
+
+def test_a_proposal_the_office_records_for_a_unit_is_followed_by_its_staff(
+    make_proposal, users
+):
+    proposal = make_proposal(by=users["office"])
+
+    services.proposal_start_analysis(proposal=proposal, by=users["head"])
+
+    # the unit hears of the submission and of the analysis
+    assert len(notified(users["unit_a"])) == 2
+    assert notified(users["unit_b"]) == []

@@ -205,3 +205,19 @@ def test_deleting_one_record_past_retention_is_a_disposal_of_its_own(
     assert DisposalLog.objects.get().record_number == first.pk
     names, _index = read_archive(disposal)
     assert any(name.endswith("notulen.pdf") for name in names)
+
+
+def test_the_head_is_told_once_a_month_of_records_to_dispose(old_records, users):
+    from mitra.core.models import Notification
+    from mitra.records.jobs import disposal_due
+
+    assert disposal_due(datetime.date(2024, 6, 1)) == {
+        "disposable": 0,
+        "notifications": 0,
+    }
+    first = disposal_due(PAST_DAY)
+    again = disposal_due(PAST_DAY + datetime.timedelta(days=3))
+
+    assert first == {"disposable": 2, "notifications": 1}
+    assert again["notifications"] == 0
+    assert Notification.objects.get().recipient == users["head"]

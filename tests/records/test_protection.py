@@ -8,9 +8,9 @@ from django.db import models, transaction
 from django.db.models import ProtectedError
 
 from mitra.core.clock import frozen
+from mitra.documents.models import IssuedDocument
 from mitra.records import services
 from mitra.records.models import Record, RecordProtected, _refuse_document_deletion
-from mitra.documents.models import IssuedDocument
 from tests.factories import AgreementFactory
 from tests.records.helpers import hand_record, issue
 
@@ -69,11 +69,11 @@ def test_bulk_changes_are_refused(record):
 
 def test_the_services_refuse_with_a_readable_message(record, users):
     with frozen(KEPT_DAY):
-        with pytest.raises(ValidationError, match="14 Maret 2025"):
+        with pytest.raises(ValidationError, match="14 March 2025"):
             services.record_update(
                 record=record, by=users["office"], title="Lain", storage_location="X"
             )
-        with pytest.raises(ValidationError, match="14 Maret 2025"):
+        with pytest.raises(ValidationError, match="14 March 2025"):
             services.record_delete(record=record, by=users["head"])
 
 

@@ -105,7 +105,7 @@ def test_the_edit_page_refuses_while_kept_and_saves_after(users, client_for):
     with frozen(datetime.date(2024, 1, 1)):
         response = client.post(url, data)
     assert response.status_code == 200
-    assert "14 Maret 2025" in response.content.decode()
+    assert "14 March 2025" in response.content.decode()
     record.refresh_from_db()
     assert record.title == "Notulen rapat kerja sama"
 

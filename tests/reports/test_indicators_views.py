@@ -119,7 +119,7 @@ def test_the_indicator_pages_run_a_fixed_number_of_queries(world, users, client_
     assert counts() == before
 
 
-# --- Relevance notes ----------------------------------------------------------
+# --- Relevance notes ---------------------------------------------------------
 
 
 def test_the_office_notes_an_agreements_relevance(world, users, client_for):
@@ -162,7 +162,7 @@ def test_the_relevance_form_never_redirects_elsewhere(world, users, client_for):
     assert response["Location"] == agreement.get_absolute_url()
 
 
-# --- Outputs of an activity ------------------------------------------------------
+# --- Outputs of an activity --------------------------------------------------
 
 
 def test_an_output_is_recorded_from_the_activity_page(world, users, client_for):
@@ -244,3 +244,18 @@ def test_outputs_cannot_be_recorded_by_get(world, users, client_for):
     )
 
     assert response.status_code == 405
+
+
+def test_readers_see_a_relevance_note_but_do_not_change_it(world, users, client_for):
+    agreement = world["agreements"]["A1"]
+    AgreementRelevance.objects.create(agreement=agreement, note="Sesuai visi")
+    client = client_for(users["auditor"])
+    url = reverse("reports:relevance", args=[agreement.pk])
+
+    page = client.get(url)
+    refused = client.post(url, {"note": "Diubah"})
+
+    assert page.status_code == 200
+    assert 'id="relevance-note"' in page.content.decode()
+    assert refused.status_code == 403
+    assert AgreementRelevance.objects.get(agreement=agreement).note == "Sesuai visi"

@@ -26,7 +26,6 @@ from tests.surveys.helpers import (
     CLOSES,
     OPENS,
     answer_data,
-    default_instrument,
     make_contacts,
     make_round,
     tokens_sent_to,
@@ -82,10 +81,10 @@ ELEMENT_MEANS = {
     "U8": "2.86",  # 20 / 7 = 2.8571…
     "U9": "3.00",  # 21 / 7
 }
-# (23+22+19+21+24+25+26+20+21) / 7 / 9 × 25 = 201 × 25 / 63 = 79.7619…
-SERVICE_INDEX = "79.76"  # grade B (76.61–88.30); with 0.11 weights it would be 78.96
+# (23+22+19+21+24+25+26+20+21) / 7 / 9 x 25 = 201 x 25 / 63 = 79.7619…
+SERVICE_INDEX = "79.76"  # grade B (76.61-88.30); with 0.11 weights it would be 78.96
 # Cooperation means: 22/7, 24/7, 3, 24/7, 14/4, 10/3, 25/7, 13/5, 27/7, 24/7
-# (K7 has no answer and is left out): sum 6991/210, / 10 × 25 = 83.2261…
+# (K7 has no answer and is left out): sum 6991/210, / 10 x 25 = 83.2261…
 COOPERATION_INDEX = "83.23"
 # U3 was answered 3 five times and 2 twice: 71.43 % good, 28.57 % fair.
 U3_PERCENTS = {4: "0.00", 3: "71.43", 2: "28.57", 1: "0.00"}
@@ -180,7 +179,7 @@ def test_the_index_grades_and_distributions_equal_a_hand_computed_example(
     assert document.snapshot["service_grade"] == "B"
     # one contact's own answers: respondent 1 (all nine elements answered)
     own = partner_satisfaction(contacts[0].partner)
-    assert _two(own) == Decimal("88.89")  # (4+4+3+3+4+4+4+3+3) / 9 × 25 = 32 × 25 / 9
+    assert _two(own) == Decimal("88.89")  # (4+4+3+3+4+4+4+3+3) / 9 x 25 = 32 x 25 / 9
 
 
 def test_with_the_anonymity_option_no_page_or_export_shows_who_answered_what(
@@ -241,7 +240,7 @@ def test_with_the_anonymity_option_no_page_or_export_shows_who_answered_what(
     assert partner_satisfaction(contacts[0].partner) is None
 
 
-def test_a_reused_expired_revoked_or_guessed_link_answers_404_or_410_and_reveals_nothing(
+def test_a_reused_expired_revoked_or_guessed_link_answers_404_or_410_revealing_nothing(
     client, users
 ):
     # given a round with four invited contacts
@@ -329,7 +328,7 @@ def test_run_daily_twice_sends_each_reminder_once(users, mailoutbox):
     # given an open round, closing on 31 March, with three contacts invited,
     # one of whom has answered
     contacts = make_contacts(3)
-    round = make_round(by=users["office"], contacts=contacts, open_on=OPENS)
+    make_round(by=users["office"], contacts=contacts, open_on=OPENS)
     with clock.frozen(OPENS + datetime.timedelta(days=1)):
         link = services.link_find(tokens_sent_to(contacts[0].email)[-1])
         services.response_submit(link=link, answers={})
@@ -345,7 +344,7 @@ def test_run_daily_twice_sends_each_reminder_once(users, mailoutbox):
 
     # then each contact who has not answered got each reminder once
     reminders = OutboxEmail.objects.filter(dedupe_key__startswith="surveys:reminder")
-    assert reminders.count() == 4  # 2 contacts × 2 leads
+    assert reminders.count() == 4  # 2 contacts x 2 leads
     assert sorted(reminders.values_list("recipient", flat=True)) == sorted(
         [contacts[1].email, contacts[2].email] * 2
     )

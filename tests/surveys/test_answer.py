@@ -40,13 +40,11 @@ def test_the_form_is_in_the_contact_s_language_with_a_switch(client, english_lin
     # nothing about who the link belongs to, and nothing cached or indexed
     assert round.invitations.get().name not in page
     assert "no-store" in english["Cache-Control"]
-    assert english["Referrer-Policy"] == "no-referrer"
+    assert english["Referrer-Policy"] == "same-origin"
     assert "noindex" in english["X-Robots-Tag"]
 
 
-def test_a_missing_required_answer_is_asked_for_and_nothing_saved(
-    client, english_link
-):
+def test_a_missing_required_answer_is_asked_for_and_nothing_saved(client, english_link):
     round, token = english_link
     data = answer_data(round.instrument, {"U4": None})
 
@@ -128,3 +126,47 @@ def test_guessing_many_links_from_one_address_is_slowed_down(client):
     statuses = [client.get(f"/surveys/s/guess{n}/").status_code for n in range(31)]
     assert statuses[:30] == [404] * 30
     assert statuses[30] == 429
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_submissions_at_the_same_moment_keep_exactly_one(users):
+    import threading
+
+    from django.db import connection
+
+    from mitra.surveys import services
+
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL: SQLite has no row locks")
+
+    # given one invitation and its link
+    contacts = make_contacts(1)
+    round = make_round(by=users["office"], contacts=contacts, open_on=OPENS)
+    link = services.link_find(tokens_sent_to(contacts[0].email)[-1])
+    item = round.instrument.items.get(code="U1")
+    barrier = threading.Barrier(2)
+    outcomes = []
+
+    def submit(value):
+        try:
+            barrier.wait(timeout=10)
+            with clock.frozen(OPENS):
+                services.response_submit(link=link, answers={item: value})
+            outcomes.append("kept")
+        except services.SurveyGone:
+            outcomes.append("gone")
+        finally:
+            connection.close()
+
+    # when it is submitted twice at once, on two connections
+    threads = [threading.Thread(target=submit, args=(value,)) for value in (2, 4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+
+    # then exactly one is kept and the other refused
+    assert sorted(outcomes) == ["gone", "kept"]
+    assert Response.objects.count() == 1
+    assert Answer.objects.count() == 1

@@ -128,7 +128,9 @@ def test_an_instrument_used_by_a_round_cannot_be_edited_but_can_be_copied(
         f"/surveys/instruments/{instrument.pk}/items/{item.pk}/",
         {"aspect": item.aspect_id, "code": "U1", "text_id": "Diubah", "text_en": "x"},
     )
-    delete = office.post(f"/surveys/instruments/{instrument.pk}/items/{item.pk}/delete/")
+    delete = office.post(
+        f"/surveys/instruments/{instrument.pk}/items/{item.pk}/delete/"
+    )
     add = office.post(
         f"/surveys/instruments/{instrument.pk}/aspects/new/",
         {"name_id": "B", "name_en": "B", "order": 1},
@@ -166,8 +168,13 @@ def test_only_the_office_edits_instruments(client_for, users):
     for name in ("leader", "auditor"):
         client = client_for(users[name])
         assert client.get(instrument.get_absolute_url()).status_code == 200
-        assert client.post(f"/surveys/instruments/{instrument.pk}/copy/").status_code == 403
-        assert client.get(f"/surveys/instruments/{instrument.pk}/edit/").status_code == 403
+        assert (
+            client.post(f"/surveys/instruments/{instrument.pk}/copy/").status_code
+            == 403
+        )
+        assert (
+            client.get(f"/surveys/instruments/{instrument.pk}/edit/").status_code == 403
+        )
     unit = client_for(users["unit_a"])
     assert unit.get(instrument.get_absolute_url()).status_code == 404
     assert unit.get("/surveys/instruments/").status_code == 403

@@ -24,9 +24,7 @@ from tests.surveys.helpers import (
 pytestmark = pytest.mark.django_db
 
 
-def test_the_office_creates_a_round_and_chooses_the_default_contacts(
-    client_for, users
-):
+def test_the_office_creates_a_round_and_chooses_the_default_contacts(client_for, users):
     # given contacts of partners with agreements in force, and others
     with_agreement = make_contacts(2)
     without_agreement = make_contacts(1, agreements=False)
@@ -116,13 +114,12 @@ def test_a_round_opened_ahead_sends_its_invitations_on_the_opening_day(users):
 
 def test_a_round_without_contacts_or_past_its_closing_day_cannot_open(users):
     round = make_round(by=users["office"], contacts=[])
-    with pytest.raises(services.ValidationError):
-        with clock.frozen(OPENS):
-            services.round_open(round=round, by=users["office"])
+    with pytest.raises(services.ValidationError), clock.frozen(OPENS):
+        services.round_open(round=round, by=users["office"])
     services.invitations_add(round=round, contacts=make_contacts(1), by=users["office"])
-    with pytest.raises(services.ValidationError):
-        with clock.frozen(CLOSES + datetime.timedelta(days=1)):
-            services.round_open(round=round, by=users["office"])
+    after = CLOSES + datetime.timedelta(days=1)
+    with pytest.raises(services.ValidationError), clock.frozen(after):
+        services.round_open(round=round, by=users["office"])
 
 
 def test_a_new_link_replaces_the_old_one(client, client_for, users):
@@ -189,8 +186,12 @@ def test_closing_a_round_issues_its_result(client, client_for, users):
     assert again.status_code == 200
     assert IssuedDocument.objects.of(round, "survey_result").count() == 1
     # the issued result is read with the round
-    assert client_for(users["auditor"]).get(document.get_absolute_url()).status_code == 200
-    assert client_for(users["unit_a"]).get(document.get_absolute_url()).status_code == 404
+    assert (
+        client_for(users["auditor"]).get(document.get_absolute_url()).status_code == 200
+    )
+    assert (
+        client_for(users["unit_a"]).get(document.get_absolute_url()).status_code == 404
+    )
 
 
 def test_a_round_s_pages_are_for_those_who_read_everything(client_for, users):
@@ -245,3 +246,33 @@ def test_bad_round_input_shows_errors_not_a_500(client_for, users):
     errors = response.context["form"].errors
     assert {"title", "year", "instrument"} <= set(errors)
     assert office.post("/surveys/rounds/1/contacts/", {}).status_code == 404
+
+
+def _answered_round(users, count):
+    from mitra.surveys.models import Item
+
+    contacts = make_contacts(count)
+    round = make_round(by=users["office"], contacts=contacts, open_on=OPENS)
+    scale = list(Item.objects.filter(instrument=round.instrument, kind="scale"))
+    with clock.frozen(OPENS):
+        for contact in contacts:
+            link = services.link_find(tokens_sent_to(contact.email)[-1])
+            services.response_submit(link=link, answers=dict.fromkeys(scale, 3))
+    return round
+
+
+@pytest.mark.parametrize("count", [2, 12])
+def test_results_and_responses_run_a_fixed_number_of_queries(
+    client_for, users, count, django_assert_num_queries
+):
+    round = _answered_round(users, count)
+    office = client_for(users["office"])
+    office.get(f"/surveys/rounds/{round.pk}/results/")  # warm the session
+
+    with django_assert_num_queries(10):
+        results = office.get(f"/surveys/rounds/{round.pk}/results/")
+    with django_assert_num_queries(6):
+        responses = office.get(f"/surveys/rounds/{round.pk}/responses/")
+
+    assert results.status_code == responses.status_code == 200
+    assert results.context["results"].respondents == count
