@@ -41,10 +41,10 @@ test: setup lint
 	DJANGO_SETTINGS_MODULE=mitra.settings.test $(MANAGE) makemigrations --check --dry-run -v 0
 	@if [ -x $(CHROMIUM) ]; then \
 		echo "Browser tests: running them with $(CHROMIUM)."; \
-		$(BIN)/pytest; \
+		$(BIN)/pytest -n 2; \
 	else \
 		echo "Browser tests: SKIPPED, $(CHROMIUM) is not installed (apt-get install chromium)."; \
-		$(BIN)/pytest -m "not browser"; \
+		$(BIN)/pytest -n 2 -m "not browser"; \
 	fi
 
 # Timing goals live here, not in the test suite.

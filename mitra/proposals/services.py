@@ -858,7 +858,13 @@ def status_links_send(*, email):
             gettext("Each link is valid for %(days)s days.")
             % {"days": settings.MITRA_PROPOSAL_LINK_DAYS}
         )
-    queue_email(to=proposals[0].proposer_email, subject=subject, body="\n".join(lines))
+    # At most one such email a day per address, however often it is asked.
+    queue_email(
+        to=proposals[0].proposer_email,
+        subject=subject,
+        body="\n".join(lines),
+        dedupe_key=f"proposals.links:{email.casefold()}:{clock.today()}",
+    )
     return len(proposals)
 
 

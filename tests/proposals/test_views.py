@@ -390,3 +390,17 @@ def test_files_are_handed_out_only_through_the_gate(make_proposal, users, client
 
     assert own.status_code == 200
     assert own["Content-Disposition"].startswith("attachment")
+
+
+def test_the_admin_pages_open(make_proposal, users, client_for, call):
+    proposal = make_proposal(call=call)
+    client = client_for(users["admin"])
+
+    for url in (
+        reverse("admin:proposals_proposal_changelist"),
+        reverse("admin:proposals_proposal_change", args=[proposal.pk]),
+        reverse("admin:proposals_callforproposals_change", args=[call.pk]),
+        reverse("admin:proposals_rubriccriterion_changelist"),
+        reverse("admin:proposals_review_changelist"),
+    ):
+        assert client.get(url).status_code == 200, url

@@ -147,6 +147,26 @@ def test_the_chart_counts_partners_by_country(client, partners):
     assert "vendor/chartjs/chart.umd.min.js" in page
 
 
+@pytest.mark.indonesian
+def test_the_site_speaks_indonesian_by_default(client, partners):
+    with frozen(TODAY):
+        page = client.get(PARTNERS).content.decode()
+    assert '<html lang="id">' in page
+    assert "Perguruan Tinggi" in page and "April 2022" in page
+    assert "1 Juni 2025" in page
+
+
+def test_the_home_links_to_the_partner_proposal_form(client, partners):
+    from mitra.public.views import proposal_form_url
+
+    url = proposal_form_url()
+    page = client.get(reverse("public:home")).content.decode()
+    if url:
+        assert f'href="{url}"' in page
+    else:
+        assert "proposals/" not in page
+
+
 def test_the_site_speaks_english_too(client, partners):
     client.post(reverse("set_language"), {"language": "en", "next": PARTNERS})
     with frozen(TODAY):
