@@ -1,9 +1,9 @@
 """Acceptance of issue 5: from an approved proposal to a signed agreement,
 and on to its renewal.
 
-The proposals app turns an approved proposal into an agreement draft; this
-scenario starts from such a draft (the partner, the proposing unit, the
-people and the dates set) and goes through drafting from the template,
+A unit's proposal is approved by the head and becomes an agreement draft
+(the proposals app's `proposal_decide`); the office completes the draft
+(dates, signatories) and it goes through drafting from the template,
 internal review, negotiation through the partner's link, signing with the
 pattern's number, and the renewal shown on the expiring list.
 
@@ -21,7 +21,7 @@ from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
-from mitra.agreements import drafting, workflow
+from mitra.agreements import drafting, services, workflow
 from mitra.agreements.models import (
     Agreement,
     DraftVersion,
@@ -30,10 +30,11 @@ from mitra.agreements.models import (
     Status,
     Validity,
 )
-from mitra.agreements.pipeline import stage_of
+from mitra.agreements.pipeline import pipeline_figures, stage_of
 from mitra.core.clock import frozen
 from mitra.core.fields import Scope
 from mitra.core.models import Notification, OutboxEmail
+from mitra.planning.models import CooperationType
 from tests.agreements.uploads import pdf_upload
 from tests.agreements.workflow_helpers import (
     docx_text,
@@ -44,6 +45,7 @@ from tests.agreements.workflow_helpers import (
     set_pattern,
     sign,
 )
+from tests.factories import ContactFactory, PartnerFactory, UserFactory
 
 D = datetime.date
 
@@ -75,8 +77,9 @@ def test_an_approved_draft_is_reviewed_negotiated_signed_and_renewed(
     set_pattern(pattern="{seq:03}/PL29/HK/{year}")
     clauses = make_clauses(users["office"])
     legal = legal_user()
-    # and the draft an approved proposal became
-    agreement = new_draft(users, units)
+    # and the draft an approved proposal became, completed by the office
+    with frozen(D(2025, 1, 3)):
+        proposal, agreement = draft_from_an_approved_proposal(users, units)
     office = as_user(client, users["office"])
 
     # when the office generates the draft from the template with two clauses
@@ -176,7 +179,7 @@ def test_an_approved_draft_is_reviewed_negotiated_signed_and_renewed(
                 "end_date": "2030-03-02",
                 "our_signatory_name": "Dr. Budi Santoso",
                 "partner_signatory_name": "Ir. Hendra Gunawan",
-                "unit": units["ja"].pk,
+                "unit": units["jb"].pk,
                 "signed_file": pdf_upload(),
             },
         )
@@ -187,10 +190,16 @@ def test_an_approved_draft_is_reviewed_negotiated_signed_and_renewed(
     assert agreement.number == "001/PL29/HK/2025"
     assert agreement.status == Status.SIGNED
     assert agreement.validity_on(D(2025, 6, 1)) == Validity.IN_FORCE
-    # and the unit and the partner are told
+    # and the proposer, the unit and the partner are told
     assert Notification.objects.filter(
-        recipient=users["unit_a"], title__contains="001/PL29/HK/2025"
+        recipient=proposal.created_by, title__contains="001/PL29/HK/2025"
     ).exists()
+    assert Notification.objects.filter(
+        recipient=users["unit_b"], title__contains="001/PL29/HK/2025"
+    ).exists()
+    # and the dashboard counts the days from the proposal's approval
+    figures = pipeline_figures(users["head"], today=D(2025, 3, 4))
+    assert (figures["median_days"], figures["signed_count"]) == (59, 1)
     assert OutboxEmail.objects.filter(
         recipient="rina@galangan.test", body__contains="001/PL29/HK/2025"
     ).exists()
@@ -220,7 +229,7 @@ def test_an_approved_draft_is_reviewed_negotiated_signed_and_renewed(
                 "signed_on": "2030-01-15",
                 "start_date": "2030-03-03",
                 "end_date": "2035-03-02",
-                "unit": units["ja"].pk,
+                "unit": units["jb"].pk,
                 "signed_file": pdf_upload(),
             },
         )
@@ -237,6 +246,50 @@ def test_an_approved_draft_is_reviewed_negotiated_signed_and_renewed(
     agreement.refresh_from_db()
     assert agreement.status == Status.SIGNED
     assert "renewed" in agreement.events.values_list("kind", flat=True)
+
+
+def draft_from_an_approved_proposal(users, units):
+    """Approve a unit's proposal and complete the draft it becomes."""
+    from mitra.proposals.services import proposal_create, proposal_decide
+
+    partner = PartnerFactory(
+        name="PT Galangan Samudra", address="Jl. Pelabuhan 1, Batam"
+    )
+    ContactFactory(partner=partner, name="Rina Wijaya", email="rina@galangan.test")
+    proposer = UserFactory(username="proposer_b", units=[units["jb"]])
+    proposal = proposal_create(
+        by=proposer,
+        title="Kerja sama magang industri",
+        year=2025,
+        document_type="mou",
+        unit=units["jb"],
+        partner=partner,
+        contact_name="Rina Wijaya",
+        contact_email="rina@galangan.test",
+        expected_benefit="Mahasiswa magang di galangan.",
+        planned_activities="Magang satu semester.",
+        fields={"education"},
+        cooperation_types=[CooperationType.objects.filter(is_active=True).first()],
+        submit=True,
+    )
+    proposal_decide(proposal=proposal, by=users["head"], approve=True)
+    proposal.refresh_from_db()
+    agreement = proposal.agreement
+    assert (agreement.status, agreement.partner_contact.email) == (
+        Status.DRAFT,
+        "rina@galangan.test",
+    )
+    services.agreement_update(
+        agreement=agreement,
+        by=users["office"],
+        start_date=D(2025, 3, 3),
+        end_date=D(2030, 3, 2),
+        our_signatory_name="Dr. Budi Santoso",
+        our_signatory_position="Direktur",
+        partner_signatory_name="Ir. Hendra Gunawan",
+        partner_signatory_position="Direktur Utama",
+    )
+    return proposal, agreement
 
 
 def test_the_generated_docx_holds_the_parties_signatories_and_chosen_clauses(

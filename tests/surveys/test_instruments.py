@@ -190,3 +190,43 @@ def test_the_instrument_list_runs_a_fixed_number_of_queries(
     with django_assert_max_num_queries(8):
         response = office.get("/surveys/instruments/")
     assert response.status_code == 200
+
+
+def test_every_editor_page_opens(client_for, users):
+    office = client_for(users["office"])
+    office.post(f"/surveys/instruments/{default_instrument().pk}/copy/")
+    copy = Instrument.objects.get(copied_from__isnull=False)
+    aspect = copy.aspects.first()
+    item = copy.items.get(code="U4")
+    pages = [
+        "/surveys/instruments/",
+        "/surveys/instruments/new/",
+        copy.get_absolute_url(),
+        f"/surveys/instruments/{copy.pk}/edit/",
+        f"/surveys/instruments/{copy.pk}/aspects/new/",
+        f"/surveys/instruments/{copy.pk}/aspects/{aspect.pk}/",
+        f"/surveys/instruments/{copy.pk}/items/new/?aspect={aspect.pk}",
+        f"/surveys/instruments/{copy.pk}/items/{item.pk}/",
+    ]
+    for page in pages:
+        assert office.get(page).status_code == 200, page
+    form = office.get(f"/surveys/instruments/{copy.pk}/items/{item.pk}/").context[
+        "form"
+    ]
+    assert form["label_en_4"].value() == "Free"
+
+
+def test_deleting_parts_of_an_unused_instrument(client_for, users):
+    office = client_for(users["office"])
+    office.post(f"/surveys/instruments/{default_instrument().pk}/copy/")
+    copy = Instrument.objects.get(copied_from__isnull=False)
+    aspect = copy.aspects.order_by("order").last()
+    item = copy.items.get(code="U1")
+
+    office.post(f"/surveys/instruments/{copy.pk}/items/{item.pk}/delete/")
+    office.post(f"/surveys/instruments/{copy.pk}/aspects/{aspect.pk}/delete/")
+
+    assert not copy.items.filter(code="U1").exists()
+    assert not copy.items.filter(code="K12").exists()  # went with its aspect
+    office.post(f"/surveys/instruments/{copy.pk}/delete/")
+    assert not Instrument.objects.filter(pk=copy.pk).exists()

@@ -179,7 +179,7 @@ def test_closing_a_round_issues_its_result(client, client_for, users):
     document = IssuedDocument.objects.of(round, "survey_result").get()
     assert document.snapshot["respondents"] == 1
     assert document.snapshot["invited"] == 2
-    assert document.snapshot["service_index"] == "75,00"
+    assert document.snapshot["service_index"] == "75.00"
     assert document.docx_file and document.pdf_file
     # a second close is refused politely
     again = office.post(f"/surveys/rounds/{round.pk}/close/", follow=True)
@@ -276,3 +276,15 @@ def test_results_and_responses_run_a_fixed_number_of_queries(
 
     assert results.status_code == responses.status_code == 200
     assert results.context["results"].respondents == count
+
+
+def test_every_round_page_opens(client_for, users):
+    round = make_round(by=users["office"], contacts=make_contacts(1))
+    office = client_for(users["office"])
+    for page in ("/surveys/", "/surveys/rounds/new/"):
+        assert office.get(page).status_code == 200
+    for path in ("", "edit/", "contacts/", "contacts/?all=1", "results/", "close/"):
+        assert office.get(f"/surveys/rounds/{round.pk}/{path}").status_code == 200
+    assert office.get(f"/surveys/rounds/{round.pk}/results/?export=xlsx")[
+        "Content-Type"
+    ].startswith("application/vnd.openxmlformats")

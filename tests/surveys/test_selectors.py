@@ -66,7 +66,7 @@ def test_the_summary_is_of_the_year_s_last_closed_round(users):
     assert summary["service_index"].quantize(Decimal("0.01")) == Decimal("77.78")
     assert summary["grade"] == "B"
     assert summary["weakest_items"][0] == (
-        "K3 " + second.instrument.items.get(code="K3").text_id,
+        "K3 " + second.instrument.items.get(code="K3").text_en,
         Decimal("1"),
     )
     assert survey_summary(2024) is None
