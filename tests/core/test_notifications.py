@@ -108,6 +108,7 @@ def test_it_notifies_once_per_dedupe_key_and_user(users):
     assert OutboxEmail.objects.count() == 2
 
 
+@pytest.mark.indonesian
 def test_it_writes_in_the_recipients_language_whatever_is_active(users):
     with translation.override("en"):
         notification = notify(user=users["office"], title=gettext_lazy("Yes"))
@@ -115,6 +116,7 @@ def test_it_writes_in_the_recipients_language_whatever_is_active(users):
     assert notification.title == "Ya"
 
 
+@pytest.mark.indonesian
 def test_a_contact_is_written_to_in_the_contacts_language(db):
     assert language_of(ContactFactory(language="en")) == "en"
     assert language_of(ContactFactory(language="id")) == "id"

@@ -54,6 +54,7 @@ def test_versions_follow_each_other_per_source_and_kind(users, units):
     assert list(issued_documents(one).values_list("version", flat=True)) == [3, 2, 1]
 
 
+@pytest.mark.indonesian
 def test_it_records_who_and_when_and_prints_the_version(users, units):
     agreement = AgreementFactory(units=[units["ja"]])
     moment = datetime.datetime(2025, 3, 4, 9, 0, tzinfo=datetime.UTC)
