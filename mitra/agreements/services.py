@@ -12,6 +12,7 @@ after its parent is common in real registers, so it is reported as a
 warning, never refused.
 """
 
+import datetime
 import logging
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -252,8 +253,12 @@ def agreement_update(
 
 @transaction.atomic
 def agreement_delete(*, agreement, by):
-    """Delete a draft agreement; anything further along is kept for the record."""
-    if agreement.status != Status.DRAFT:
+    """Delete a draft agreement; anything further along is kept for the record.
+
+    A draft that was once signed (and set back to draft) is kept too: its
+    history says it was in force.
+    """
+    if agreement.status != Status.DRAFT or was_ever_signed(agreement):
         raise ValidationError(
             _("Only a draft can be deleted; terminate a signed agreement instead."),
             code="not_draft",
@@ -361,10 +366,39 @@ def _save_agreement(agreement, by):
         ) from error
 
 
+def was_ever_signed(agreement):
+    """Return whether the agreement's history shows it signed at some time."""
+    if agreement.pk is None:
+        return False
+    return agreement.history.filter(
+        status__in=[*SIGNED_STATUSES, Status.TERMINATED]
+    ).exists()
+
+
+def _check_status_change(agreement, by, errors):
+    """Only the office and the head set a signed agreement back to a draft."""
+    from mitra.core.permissions import manages_all
+
+    if (
+        agreement.pk
+        and agreement.status in PRE_SIGNING
+        and not manages_all(by)
+        and was_ever_signed(agreement)
+    ):
+        errors.add(
+            "status",
+            _(
+                "This agreement has been signed: only the cooperation office can "
+                "set it back to a draft."
+            ),
+        )
+
+
 def _validate_agreement(
     agreement, *, parents, units, old_units, by, require_parent=True
 ):
     errors = _Errors()
+    _check_status_change(agreement, by, errors)
     _check_choices(agreement, errors)
     _check_number(agreement, errors)
     _check_dates(agreement, errors)
@@ -405,8 +439,23 @@ def _check_number(agreement, errors):
         )
 
 
+#: Dates outside this range are typing mistakes, not agreements.
+EARLIEST_DATE = datetime.date(1950, 1, 1)
+LATEST_DATE = datetime.date(2199, 12, 31)
+
+
 def _check_dates(agreement, errors):
     start, end = agreement.start_date, agreement.end_date
+    for name in ("start_date", "end_date", "signed_on", "terminated_on"):
+        value = getattr(agreement, name)
+        if value and not EARLIEST_DATE <= value <= LATEST_DATE:
+            errors.add(
+                name,
+                _("Give a date between %(first)s and %(last)s.")
+                % {"first": EARLIEST_DATE.year, "last": LATEST_DATE.year},
+            )
+    if agreement.status == Status.TERMINATED and not agreement.terminated_on:
+        errors.add("terminated_on", _("A terminated agreement needs its end date."))
     if start and end and end < start:
         errors.add("end_date", _("The end date is before the start date."))
     if agreement.status in SIGNED_STATUSES and not start:

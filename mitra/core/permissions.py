@@ -143,14 +143,24 @@ def _agreement_allows(user, action, agreement):
         return manages_all(user) or (is_staff_user(user) and user.role == Role.LEADER)
     if action == Action.ASSIGN_REVIEWERS:
         return is_staff_user(user) and (user.is_superuser or user.role == Role.HEAD)
+    if action == Action.DELETE:
+        from mitra.agreements.services import was_ever_signed
+
+        deletable = agreement.status == Status.DRAFT and not was_ever_signed(agreement)
+        return deletable and (
+            manages_all(user)
+            or (
+                is_staff_user(user)
+                and user.role == Role.UNIT
+                and _agreement_is_own(user, agreement)
+            )
+        )
     if manages_all(user):
-        return action != Action.DELETE or agreement.status == Status.DRAFT
+        return True
     if not is_staff_user(user) or user.role != Role.UNIT:
         return False
     if action in (Action.CHANGE, Action.ADD_ACTIVITY):
         return _agreement_is_own(user, agreement)
-    if action == Action.DELETE:
-        return agreement.status == Status.DRAFT and _agreement_is_own(user, agreement)
     return False
 
 
