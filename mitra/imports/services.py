@@ -125,6 +125,16 @@ class ImportPlan:
     def count(self, outcome):
         return sum(1 for row in self.rows if row.outcome == outcome)
 
+    def digest(self):
+        """A fingerprint of what the plan would do, to notice a stale preview."""
+        import hashlib
+
+        outcome = [
+            (row.row, row.outcome, row.agreement_id, row.partner_id, row.partner_key)
+            for row in self.rows
+        ]
+        return hashlib.sha256(repr(outcome).encode()).hexdigest()
+
     @property
     def rejected(self):
         return [row for row in self.rows if row.outcome == Outcome.REJECTED]

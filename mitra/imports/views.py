@@ -98,6 +98,10 @@ def preview(request, pk):
     except ImportError_ as error:
         messages.error(request, error.message)
         return redirect("imports:mapping", pk=batch.pk)
+    digest = plan.digest()
+    if batch.result.get("preview_digest") != digest:
+        batch.result = {**batch.result, "preview_digest": digest}
+        batch.save(update_fields=["result"])
     # Apply and roll back, so the preview shows exactly what confirming does.
     preview_plan(plan, by=request.user)
 
@@ -143,6 +147,16 @@ def confirm(request, pk):
         except ImportError_ as error:
             messages.error(request, error.message)
             return redirect("imports:mapping", pk=batch.pk)
+        if plan.digest() != batch.result.get("preview_digest"):
+            # The stored data changed since the person looked: show it again.
+            messages.warning(
+                request,
+                _(
+                    "The data changed since this preview was shown. Check the "
+                    "new preview before importing."
+                ),
+            )
+            return redirect("imports:preview", pk=batch.pk)
         batch.result = apply_plan(plan, by=request.user, source=batch.filename)
         batch.result["warnings"] = [
             {

@@ -74,7 +74,9 @@ def test_confirmed_abbreviations_become_aliases_not_partners(
     keys = [pair["confirm_key"] for pair in preview.context["plan"].possible_duplicates]
     assert len(keys) == 11
 
-    client.post(reverse("imports:preview", args=[batch.pk]), {"confirm": keys})
+    client.post(
+        reverse("imports:preview", args=[batch.pk]), {"confirm": keys}, follow=True
+    )
     client.post(reverse("imports:confirm", args=[batch.pk]))
 
     assert Partner.objects.count() == 18
@@ -155,3 +157,36 @@ def test_another_users_batch_is_not_found_by_unit_staff(unit_tree, users, client
     assert client.get(reverse("imports:preview", args=[batch.pk])).status_code == 404
     assert client.post(reverse("imports:confirm", args=[batch.pk])).status_code == 404
     assert Agreement.objects.count() == 0
+
+
+def test_a_stale_preview_is_shown_again_instead_of_overwriting(
+    unit_tree, users, client_for
+):
+    # given an office worker looking at the preview of a one-row register
+    client = client_for(users["office"])
+    upload(
+        client,
+        "one.csv",
+        b"Nama Mitra;Jenis Dokumen;Nomor Dokumen;Tanggal Mulai;Tentang\n"
+        b"PT Satu;MoU;900/X/2025;01/02/2025;Dari impor\n",
+    )
+    batch = ImportBatch.objects.get()
+    assert (
+        client.get(reverse("imports:preview", args=[batch.pk])).context["counts"][
+            "created"
+        ]
+        == 1
+    )
+
+    # when someone records the same number by hand meanwhile
+    from tests.factories import AgreementFactory
+
+    by_hand = AgreementFactory(number="900/X/2025", title="Dicatat manual")
+
+    # then confirming shows the preview again and changes nothing
+    response = client.post(reverse("imports:confirm", args=[batch.pk]))
+    assert response.url == reverse("imports:preview", args=[batch.pk])
+    by_hand.refresh_from_db()
+    assert by_hand.title == "Dicatat manual"
+    batch.refresh_from_db()
+    assert batch.status == ImportBatch.Status.UPLOADED
