@@ -19,6 +19,7 @@ from mitra.agreements.models import Activity, Agreement, Participation, Status
 from mitra.core.clock import today
 from mitra.core.models import Role, Unit, User
 from mitra.core.services import units_import
+from mitra.documents.services import letterhead_update
 from mitra.imports.services import import_register
 from mitra.partners.models import Contact, Partner
 from mitra.planning.models import CooperationType
@@ -228,7 +229,7 @@ REGISTER = [
         "Perguruan Tinggi",
         "Germany",
         "Internasional",
-        "IA",
+        "PKS",
         "216/PNM/HK/2025",
         "016/PNM/HK/2025",
         "Visiting lecturer programme",
@@ -313,6 +314,11 @@ class Command(BaseCommand):
             return
         with transaction.atomic():
             units_import(text=(DEMO_DIR / "units.csv").read_text(encoding="utf-8"))
+            letterhead_update(
+                name="Politeknik Nusa Maritim",
+                address="Jl. Pelabuhan Raya No. 1, Kota Bahari 29400",
+                by=None,
+            )
             self._users()
             plan = import_register(
                 data=self._register_csv(today()).encode("utf-8-sig"),
