@@ -56,6 +56,18 @@ def _link(token):
     return link
 
 
+def _institution_name():
+    from mitra.agreements.printed_forms import institution_name
+    from mitra.documents.services import letterhead
+
+    return (
+        letterhead().name
+        or settings.MITRA_INSTITUTION_NAME
+        or institution_name()
+        or _("The cooperation office")
+    )
+
+
 def _partner_page(request, link, token, status=200, **forms):
     agreement = link.agreement
     current = drafting.current_version(agreement)
@@ -74,8 +86,7 @@ def _partner_page(request, link, token, status=200, **forms):
         "comment_form": MessageForm(),
         "version_form": PartnerVersionForm(),
         "approve_form": approve_form,
-        "institution_label": settings.MITRA_INSTITUTION_NAME
-        or _("The cooperation office"),
+        "institution_label": _institution_name(),
     }
     context.update({name: form for name, form in forms.items() if form is not None})
     return _private(
@@ -83,10 +94,21 @@ def _partner_page(request, link, token, status=200, **forms):
     )
 
 
+#: Posts one client may make through one link in ten minutes.
+POSTS_PER_WINDOW = 30
+
+
 def _guarded(view):
-    """Answer 404 for a forged token and 410 for a link no longer live."""
+    """Answer 404 for a forged token and 410 for a link no longer live;
+    refuse a flood of posts through one link (429)."""
 
     def wrapper(request, token, *args, **kwargs):
+        if request.method == "POST":
+            from mitra.core.ratelimit import rate_limited, too_many_requests
+
+            key = "agreements.partner:" + workflow.token_hash(token)[:16]
+            if rate_limited(request, key, limit=POSTS_PER_WINDOW, seconds=600):
+                return too_many_requests(request, retry_after=600)
         try:
             return view(request, token, *args, **kwargs)
         except workflow.LinkGone:

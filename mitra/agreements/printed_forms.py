@@ -161,7 +161,7 @@ def draft_context(agreement, *, user):
     partner = agreement.partner
     head = letterhead()
     first = {
-        "name": head.name or settings.MITRA_INSTITUTION_NAME or _institution(),
+        "name": head.name or settings.MITRA_INSTITUTION_NAME or institution_name(),
         "address": head.address,
         "country": "Indonesia",
         "signatory_name": agreement.our_signatory_name,
@@ -239,7 +239,7 @@ def draft_context(agreement, *, user):
     }
 
 
-def _institution():
+def institution_name():
     """The name of the top of the organisation tree (the institution)."""
     from mitra.core.models import Unit, UnitKind
 

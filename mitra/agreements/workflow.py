@@ -507,7 +507,8 @@ def pending_assignments(user):
 # --- Negotiation through the partner's link ----------------------------------
 
 
-def _hash(token):
+def token_hash(token):
+    """Return the hash a link's token is stored as."""
     return hashlib.sha256(token.encode()).hexdigest()
 
 
@@ -555,7 +556,7 @@ def partner_link_send(*, agreement, by, contact=None, base_url=""):
         link = PartnerLink.objects.create(
             agreement=agreement,
             contact=contact,
-            token_hash=_hash(token),
+            token_hash=token_hash(token),
             created_by=by,
             created_at=now,
             expires_at=now + datetime.timedelta(days=settings.MITRA_PARTNER_LINK_DAYS),
@@ -631,7 +632,7 @@ def partner_link_find(token):
         return None
     return (
         PartnerLink.objects.select_related("agreement__partner", "contact")
-        .filter(token_hash=_hash(token))
+        .filter(token_hash=token_hash(token))
         .first()
     )
 
@@ -802,7 +803,12 @@ def office_message(*, agreement, by, text):
             version=current_version(agreement),
             shared=True,
         )
-        contact = agreement.partner_contact
+        latest = (
+            PartnerLink.objects.filter(agreement=agreement)
+            .select_related("contact")
+            .first()
+        )
+        contact = latest.contact if latest is not None else agreement.partner_contact
         if contact is not None and contact.email:
             with translation.override(language_of(contact)):
                 subject = gettext("New message about the draft: %(title)s") % {

@@ -230,6 +230,17 @@ def _back(agreement, anchor=""):
     return redirect(f"{url}#{anchor}" if anchor else url)
 
 
+def _refused(request, agreement, form, error, *, anchor):
+    """Show a refusal beside the form when one of its fields is to blame;
+    otherwise (the step is not possible now) as a message atop the page,
+    where it is seen even when the form is not offered any more."""
+    if hasattr(error, "error_dict") and set(error.error_dict) & set(form.fields):
+        add_service_errors(form, error)
+        return None
+    messages.error(request, _error_text(error))
+    return _back(agreement, anchor)
+
+
 # --- Drafting ----------------------------------------------------------------
 
 
@@ -248,7 +259,9 @@ def draft_generate(request, pk):
                 note=form.cleaned_data["note"],
             )
         except ValidationError as error:
-            form.add_error(None, _error_text(error))
+            refused = _refused(request, agreement, form, error, anchor="versions")
+            if refused is not None:
+                return refused
         else:
             messages.success(
                 request,
@@ -271,7 +284,9 @@ def version_upload(request, pk):
                 agreement=agreement, by=request.user, **form.cleaned_data
             )
         except ValidationError as error:
-            add_service_errors(form, error)
+            refused = _refused(request, agreement, form, error, anchor="versions")
+            if refused is not None:
+                return refused
         else:
             messages.success(
                 request,
@@ -348,7 +363,9 @@ def review_start(request, pk):
                 agreement=agreement, by=request.user, **form.service_values()
             )
         except ValidationError as error:
-            add_service_errors(form, error)
+            refused = _refused(request, agreement, form, error, anchor="review")
+            if refused is not None:
+                return refused
         else:
             messages.success(request, _("The draft was sent to the reviewers."))
             return _back(agreement, "review")
@@ -376,7 +393,9 @@ def review_decide(request, pk):
             messages.warning(request, _error_text(error))
             return _back(agreement, "review")
         except ValidationError as error:
-            add_service_errors(form, error)
+            refused = _refused(request, agreement, form, error, anchor="review")
+            if refused is not None:
+                return refused
         else:
             messages.success(request, _("Your decision was recorded."))
             return _back(agreement, "review")
@@ -419,7 +438,9 @@ def link_send(request, pk):
                 base_url=request.build_absolute_uri("/"),
             )
         except ValidationError as error:
-            add_service_errors(form, error)
+            refused = _refused(request, agreement, form, error, anchor="negotiation")
+            if refused is not None:
+                return refused
         else:
             text = (
                 _(
@@ -469,7 +490,9 @@ def office_message(request, pk):
                 agreement=agreement, by=request.user, text=form.cleaned_data["text"]
             )
         except ValidationError as error:
-            add_service_errors(form, error)
+            refused = _refused(request, agreement, form, error, anchor="negotiation")
+            if refused is not None:
+                return refused
         else:
             messages.success(request, _("The message was added to the thread."))
             return _back(agreement, "negotiation")

@@ -227,16 +227,10 @@ def _time_text(meeting):
 
 
 def meeting_proposals(meeting, user=None):
-    """Return the proposals linked to `meeting` that `user` may see.
+    """Return the proposals linked to `meeting` that `user` may see (all of
+    them when `user` is None, for the issued minutes)."""
+    from mitra.proposals.models import Proposal
 
-    Empty until the proposals app provides them.
-    """
-    try:
-        from mitra.proposals.models import Proposal
-    except ImportError:
-        return []
-    if not any(f.name == "meeting" for f in Proposal._meta.get_fields()):
-        return []
     rows = Proposal.objects.all() if user is None else Proposal.objects.for_user(user)
     return list(
         rows.filter(meeting=meeting).select_related("unit", "partner").order_by("pk")

@@ -163,7 +163,7 @@ def cooperation_type_update(*, cooperation_type, by, fields=None, **values):
 # --- Needs mapping ---------------------------------------------------------------
 
 
-def _refuse_issued(record, message=None):
+def _refuse_issued(message=None):
     raise ValidationError(
         message
         or _(
@@ -233,7 +233,7 @@ def _notify_units_to_map(mapping):
 def mapping_update(*, mapping, by, instructions):
     mapping = _locked(mapping)
     if mapping.is_issued:
-        _refuse_issued(mapping)
+        _refuse_issued()
     mapping.instructions = _clean_text(instructions)
     return _save(mapping, by)
 
@@ -247,7 +247,7 @@ def need_cells_save(*, mapping, unit, rows, by):
     """
     mapping = _locked(mapping)
     if mapping.is_issued:
-        _refuse_issued(mapping)
+        _refuse_issued()
     existing = {
         cell.cooperation_type_id: cell
         for cell in NeedCell.objects.filter(mapping=mapping, unit=unit)
@@ -292,8 +292,7 @@ def mapping_issue(*, mapping, by):
         mapping = _locked(mapping)
         if mapping.is_issued:
             _refuse_issued(
-                mapping,
-                _("This version is already issued; start a new version first."),
+                _("This version is already issued; start a new version first.")
             )
         context = form_context("needs_mapping", mapping, user=None)
         document = issue_document(
@@ -334,7 +333,7 @@ TARGET_FIELDS = (
 )
 
 
-def target_set_for(year, *, by=None):
+def target_set_for(year):
     """Return the approval record of `year`'s targets, created if missing."""
     _check_year(year)
     return AnnualTargetSet.objects.get_or_create(year=year)[0]
@@ -710,7 +709,7 @@ def programme_open(*, year, by, introduction=""):
 def programme_update(*, programme, by, introduction):
     programme = _locked(programme)
     if programme.is_issued:
-        _refuse_issued(programme)
+        _refuse_issued()
     programme.introduction = _clean_text(introduction)
     return _save(programme, by)
 
@@ -745,7 +744,7 @@ def programme_item_save(*, programme, by, item=None, cooperation_types=None, **v
         raise TypeError(f"Unknown fields: {', '.join(sorted(unknown))}")
     programme = _locked(programme)
     if programme.is_issued:
-        _refuse_issued(programme)
+        _refuse_issued()
     item = item or ProgrammeItem(programme=programme)
     if item.programme_id != programme.pk:
         raise ValidationError(_("This initiative belongs to another programme."))
@@ -766,7 +765,7 @@ def programme_item_save(*, programme, by, item=None, cooperation_types=None, **v
 def programme_item_delete(*, item, by):
     programme = _locked(item.programme)
     if programme.is_issued:
-        _refuse_issued(programme)
+        _refuse_issued()
     item._history_user = by
     item.delete()
 
@@ -802,9 +801,6 @@ def programme_add_proposals(*, programme, proposals, by):
 
     Return the initiatives created.
     """
-    has_link = _items_link_proposals()
-    if not has_link:
-        raise ValidationError(_("Proposals are not available yet."), code="missing")
     taken = set(
         programme.items.exclude(proposal__isnull=True).values_list(
             "proposal_id", flat=True
@@ -823,12 +819,6 @@ def programme_add_proposals(*, programme, proposals, by):
         created.append(item)
         taken.add(proposal.pk)
     return created
-
-
-def _items_link_proposals():
-    return any(
-        model_field.name == "proposal" for model_field in ProgrammeItem._meta.fields
-    )
 
 
 @transaction.atomic

@@ -804,14 +804,9 @@ def meeting_detail(request, pk):
 
 
 def _can_propose(user):
-    try:
-        from mitra.proposals.models import Proposal
-    except ImportError:
-        return False
-    try:
-        return can(user, Action.ADD, Proposal)
-    except LookupError:
-        return False
+    from mitra.proposals.models import Proposal
+
+    return can(user, Action.ADD, Proposal)
 
 
 def meeting_edit(request, pk):
@@ -1003,7 +998,6 @@ def programme_detail(request, year):
             "can_change": can(user, Action.CHANGE, programme),
             "can_approve": can(user, Action.APPROVE, programme),
             "status_choices": ItemStatus.choices,
-            "proposals_available": services._items_link_proposals(),
         },
     )
 
@@ -1154,17 +1148,13 @@ def item_status(request, pk):
 
 
 def _approved_proposals(programme, user):
-    """Approved proposals of the programme's year not in it yet (or None)."""
-    try:
-        from mitra.proposals.models import Proposal
-    except ImportError:
-        return None
-    if not services._items_link_proposals():
-        return None
+    """Approved proposals of the programme's year not in it yet."""
+    from mitra.proposals.models import Proposal, Status
+
     taken = programme.items.exclude(proposal__isnull=True).values("proposal_id")
     return (
         Proposal.objects.for_user(user)
-        .filter(year=programme.year, status="approved")
+        .filter(year=programme.year, status=Status.APPROVED)
         .exclude(pk__in=taken)
         .select_related("unit", "partner")
         .prefetch_related("cooperation_types")
@@ -1179,9 +1169,6 @@ def programme_from_proposals(request, year):
     if programme.is_issued:
         return _locked(request, ISSUED_MESSAGE, programme.get_absolute_url())
     proposals = _approved_proposals(programme, request.user)
-    if proposals is None:
-        messages.info(request, _("Proposals are not available yet."))
-        return redirect(programme)
     if request.method == "POST":
         chosen = [pk for pk in request.POST.getlist("proposal") if pk.isdigit()]
         picked = list(proposals.filter(pk__in=chosen))

@@ -360,7 +360,7 @@ class Proposal(TridharmaFieldsModel, TimeStampedModel):
 
     @property
     def proposer_display(self):
-        if self.unit_id:
+        if self.unit_id and not self.is_external:
             return self.unit.name
         if self.proposer_organisation:
             return f"{self.proposer_name} ({self.proposer_organisation})"

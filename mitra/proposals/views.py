@@ -9,7 +9,11 @@ client address.
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import (
+    FieldDoesNotExist,
+    PermissionDenied,
+    ValidationError,
+)
 from django.db import transaction
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404, HttpResponseNotAllowed
@@ -361,6 +365,14 @@ def proposal_step(request, pk, step):
         except ValidationError as error:
             if hasattr(error, "error_dict") and "comment" in error.error_dict:
                 add_service_errors(form, error)
+            elif step == "submit" and hasattr(error, "error_dict"):
+                # Incomplete: the edit form shows each missing field.
+                messages.error(
+                    request,
+                    _("The proposal is not complete yet: %(fields)s.")
+                    % {"fields": ", ".join(_field_labels(error.error_dict))},
+                )
+                return redirect("proposals:edit", pk=proposal.pk)
             else:
                 messages.error(request, " ".join(error.messages))
                 return redirect(proposal)
@@ -379,6 +391,20 @@ def proposal_step(request, pk, step):
         "proposals/proposal_step.html",
         {"proposal": proposal, "form": form, "step": step, "text": text},
     )
+
+
+def _field_labels(names):
+    labels = {"tridharma": _("Tridharma fields")}
+    found = []
+    for name in names:
+        if name in labels:
+            found.append(str(labels[name]))
+            continue
+        try:
+            found.append(str(Proposal._meta.get_field(name).verbose_name))
+        except FieldDoesNotExist:
+            found.append(name)
+    return found
 
 
 def _do_step(step, proposal, user, comment):

@@ -382,8 +382,22 @@ def _chart_data(results, language):
 
 def round_results(request, pk):
     """Means, distributions, indices and the comparison with the previous
-    round; `?export=xlsx` downloads them."""
+    round; `?export=xlsx` downloads them.
+
+    An anonymous round shows its figures only once closed: while answers
+    still come in, comparing the figures before and after a contact is
+    marked as having answered would tell what that contact answered.
+    """
     round = _round(request, pk)
+    if round.anonymous and round.status != RoundStatus.CLOSED:
+        return render(
+            request,
+            "surveys/round_results_pending.html",
+            {
+                "round": round,
+                "respondents": SurveyResponse.objects.filter(round=round).count(),
+            },
+        )
     language = (translation.get_language() or "id")[:2]
     results = compute(round)
     if request.GET.get("export") == "xlsx":

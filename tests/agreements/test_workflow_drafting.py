@@ -137,12 +137,11 @@ def test_no_version_is_added_once_the_final_one_is_locked(client_for, users, dra
     ready_to_sign(draft, users)
 
     response = client_for(users["office"]).post(
-        workflow_url(draft, "draft_generate"), {"note": "Terlambat"}
+        workflow_url(draft, "draft_generate"), {"note": "Terlambat"}, follow=True
     )
 
-    assert response.status_code == 400
-    errors = response.context["generate_form"].non_field_errors()
-    assert "unlock" in " ".join(errors).lower() or "buka" in " ".join(errors).lower()
+    assert response.status_code == 200
+    assert [m.level_tag for m in response.context["messages"]] == ["error"]
     assert draft.versions.count() == 1
 
 
@@ -275,3 +274,22 @@ def test_the_workflow_page_runs_a_fixed_number_of_queries(client_for, users, dra
     for _index in range(5):
         generate(draft, users)
     assert queries() == few
+
+
+def test_who_sees_the_workflow_page_and_who_may_act_on_it(client_for, users, draft):
+    generate(draft, users)
+    url = workflow_url(draft)
+
+    auditor = client_for(users["auditor"]).get(url)
+    assert auditor.status_code == 200
+    assert "generate_form" not in auditor.context
+    assert auditor.context["links"] == []
+
+    own_unit = client_for(users["unit_a"]).get(url)
+    assert own_unit.context["can_draft"] and not own_unit.context["can_sign"]
+
+    assert client_for(users["unit_b"]).get(url).status_code == 404
+    response = client_for(users["auditor"]).post(
+        workflow_url(draft, "draft_generate"), {}
+    )
+    assert response.status_code == 403

@@ -288,3 +288,16 @@ def test_the_office_sees_the_link_once_when_sending_it(client_for, users, draft)
 
     text = " ".join(str(message) for message in response.context["messages"])
     assert "/agreements/p/" in text
+
+
+def test_a_flood_of_posts_through_one_link_is_refused(users, draft, partner):
+    from mitra.agreements.partner_views import POSTS_PER_WINDOW
+
+    _link, url = send(draft, users)
+    for _index in range(POSTS_PER_WINDOW):
+        partner.post(url + "comment/", {"text": ""})
+
+    response = partner.post(url + "comment/", {"text": "Satu lagi"})
+
+    assert response.status_code == 429
+    assert not draft.events.filter(kind="partner_comment").exists()

@@ -333,3 +333,29 @@ def test_unit_staff_do_not_terminate(client_for, users, signed):
     )
 
     assert response.status_code == 403
+
+
+def test_what_an_addendum_changes_can_be_edited_until_it_is_signed(
+    client_for, users, signed
+):
+    with frozen(D(2026, 5, 4)):
+        addendum = workflow.addendum_start(
+            agreement=signed,
+            by=users["office"],
+            title="Adendum",
+            description="Perpanjangan.",
+            new_end_date=D(2031, 3, 2),
+        )
+    client = client_for(users["office"])
+    url = reverse("agreements:amendment", args=[addendum.pk])
+
+    assert client.get(url).status_code == 200
+    response = client.post(
+        url,
+        {"description": "Perpanjangan dua tahun.", "new_end_date": "2032-03-02"},
+    )
+
+    assert response.status_code == 302
+    addendum.amendment.refresh_from_db()
+    assert addendum.amendment.new_end_date == D(2032, 3, 2)
+    assert addendum.title == "Adendum"

@@ -8,11 +8,14 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from docx import Document
 
 from mitra.core.models import NumberingPattern
+from mitra.documents import services as documents
 from mitra.documents.models import IssuedDocument
 from mitra.planning import services
 from mitra.planning.models import ActionItem, ActionStatus, Meeting, MeetingKind
+from tests.documents.helpers import docx_upload, make_docx
 from tests.planning.conftest import TODAY
 
 pytestmark = pytest.mark.django_db
@@ -383,3 +386,34 @@ def test_editing_replaces_attendees_and_keeps_unchanged_actions(
     assert response.status_code == 302
     assert [a.name for a in meeting.attendees.all()] == ["Budi Santoso"]
     assert list(meeting.action_items.values_list("pk", flat=True)) == [item.pk]
+
+
+def test_the_office_uploads_its_own_minutes_form_and_approval_uses_it(
+    client_for, users, meeting
+):
+    own = make_docx(
+        "NOTULEN {{ form_number }} {{ title }}",
+        "Keputusan: {{ decisions }}",
+        "{% for row in attendees %}{{ row.name }}; {% endfor %}",
+    )
+    documents.form_template_upload(
+        form="minutes", file=docx_upload(own), by=users["office"]
+    )
+
+    document = services.minutes_approve(meeting=meeting, by=users["head"])
+
+    with document.docx_file.open("rb") as handle:
+        text = "\n".join(p.text for p in Document(handle).paragraphs)
+    assert "NOTULEN BO.29.3.1 Rapat dengan Jurusan A" in text
+    assert "Keputusan: Kantor mencari mitra." in text
+    assert "Budi;" in text
+    assert document.template is not None
+
+
+def test_a_template_asking_for_an_unknown_minutes_variable_is_refused(users):
+    with pytest.raises(ValidationError):
+        documents.form_template_upload(
+            form="minutes",
+            file=docx_upload(make_docx("{{ salary_of_the_head }}")),
+            by=users["office"],
+        )

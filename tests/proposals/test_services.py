@@ -2,6 +2,7 @@
 numbering, and the agreement draft an approval makes."""
 
 import pytest
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import translation
 from django.utils.translation import gettext
@@ -29,7 +30,7 @@ from tests.proposals.conftest import (
 
 def t(msgid, **values):
     """The message as written in the institution's language."""
-    with translation.override("id"):
+    with translation.override(settings.LANGUAGE_CODE):
         return gettext(msgid) % values
 
 

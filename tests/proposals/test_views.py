@@ -404,3 +404,17 @@ def test_the_admin_pages_open(make_proposal, users, client_for, call):
         reverse("admin:proposals_review_changelist"),
     ):
         assert client.get(url).status_code == 200, url
+
+
+def test_submitting_an_incomplete_draft_sends_the_unit_back_to_the_form(
+    users, units, client_for
+):
+    draft = services.proposal_create(by=users["unit_a"], title="Ide", unit=units["ja"])
+
+    response = step(client_for(users["unit_a"]), draft, "submit")
+
+    assert response.status_code == 302
+    assert response.url == reverse("proposals:edit", args=[draft.pk])
+    message = str(next(iter(get_messages(response.wsgi_request))))
+    assert "expected benefit" in message
+    assert Proposal.objects.get(pk=draft.pk).status == Status.DRAFT
