@@ -212,6 +212,7 @@ def status_url(proposal):
         "eyJwIjoxfQ:1tXyZ:abcdefghijklmnopqrstuvwxyz0123456789ABCD",
         signing.dumps({"p": 1}, salt="another.salt"),
     ],
+    ids=["plain-text", "bad-signature", "other-salt"],
 )
 def test_a_forged_link_is_404_and_tells_nothing(client, public_proposal, token):
     response = client.get(reverse("proposals:public_status", args=[token]))
