@@ -20,7 +20,7 @@ from simple_history.models import HistoricalRecords
 
 from mitra.core.fields import Scope, TridharmaFieldsModel
 from mitra.core.files import private_upload_to
-from mitra.core.models import TimeStampedModel
+from mitra.core.models import GatedQuerySet, TimeStampedModel
 from mitra.core.validators import FileValidator, validate_evidence_file, validate_pdf
 
 
@@ -63,12 +63,7 @@ def expiring_days():
     return settings.MITRA_EXPIRING_DAYS
 
 
-class AgreementQuerySet(models.QuerySet):
-    def for_user(self, user):
-        from mitra.core.permissions import visible
-
-        return visible(user, self)
-
+class AgreementQuerySet(GatedQuerySet):
     def in_force(self, today):
         """Signed agreements whose dates include `today` (expiring included)."""
         return self.filter(
@@ -289,13 +284,6 @@ class Agreement(TridharmaFieldsModel, TimeStampedModel):
         return self.status in PRE_SIGNING
 
 
-class ActivityQuerySet(models.QuerySet):
-    def for_user(self, user):
-        from mitra.core.permissions import visible
-
-        return visible(user, self)
-
-
 class Activity(TimeStampedModel):
     """Something carried out under an agreement (*kegiatan*)."""
 
@@ -337,7 +325,7 @@ class Activity(TimeStampedModel):
     )
 
     history = HistoricalRecords()
-    objects = ActivityQuerySet.as_manager()
+    objects = GatedQuerySet.as_manager()
 
     class Meta:
         ordering = ["-start_date", "-pk"]
@@ -393,13 +381,6 @@ class Participation(models.Model):
         return f"{self.activity} — {self.unit}"
 
 
-class EvidenceQuerySet(models.QuerySet):
-    def for_user(self, user):
-        from mitra.core.permissions import visible
-
-        return visible(user, self)
-
-
 class Evidence(TimeStampedModel):
     """A file proving an activity took place (report, photo, certificate)."""
 
@@ -422,7 +403,7 @@ class Evidence(TimeStampedModel):
     )
 
     history = HistoricalRecords()
-    objects = EvidenceQuerySet.as_manager()
+    objects = GatedQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]
@@ -470,12 +451,7 @@ class ClauseCategory(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-class ClauseQuerySet(models.QuerySet):
-    def for_user(self, user):
-        from mitra.core.permissions import visible
-
-        return visible(user, self)
-
+class ClauseQuerySet(GatedQuerySet):
     def active(self):
         return self.filter(is_active=True)
 
@@ -535,13 +511,8 @@ class ClauseChoice(models.Model):
         return f"{self.agreement_id}: {self.clause}"
 
 
-class WorkflowQuerySet(models.QuerySet):
+class WorkflowQuerySet(GatedQuerySet):
     """Rows of the signing workflow, seen with their agreement."""
-
-    def for_user(self, user):
-        from mitra.core.permissions import visible
-
-        return visible(user, self)
 
 
 class VersionSource(models.TextChoices):

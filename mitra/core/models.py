@@ -33,18 +33,21 @@ class Role(models.TextChoices):
     AUDITOR = "auditor", _("Quality auditor")
 
 
+class GatedQuerySet(models.QuerySet):
+    """A queryset whose rows are restricted by the one permission gate."""
+
+    def for_user(self, user):
+        """Return the rows `user` may see (see mitra.core.permissions)."""
+        from mitra.core.permissions import visible
+
+        return visible(user, self)
+
+
 class UnitKind(models.TextChoices):
     INSTITUTION = "institution", _("Institution")
     JURUSAN = "jurusan", _("Department (jurusan)")
     PRODI = "prodi", _("Study programme (prodi)")
     UNIT = "unit", _("Service unit")
-
-
-class UnitQuerySet(models.QuerySet):
-    def for_user(self, user):
-        from mitra.core.permissions import visible
-
-        return visible(user, self)
 
 
 class Unit(TimeStampedModel):
@@ -76,7 +79,7 @@ class Unit(TimeStampedModel):
     is_active = models.BooleanField(_("active"), default=True)
 
     history = HistoricalRecords()
-    objects = UnitQuerySet.as_manager()
+    objects = GatedQuerySet.as_manager()
 
     class Meta:
         ordering = ["code"]

@@ -24,18 +24,11 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from mitra.core.files import private_upload_to
-from mitra.core.models import TimeStampedModel
+from mitra.core.models import GatedQuerySet, TimeStampedModel
 from mitra.core.validators import FileValidator
 
 validate_docx = FileValidator("docx")
 validate_logo = FileValidator("png", "jpg")
-
-
-class QuerySetForUser(models.QuerySet):
-    def for_user(self, user):
-        from mitra.core.permissions import visible
-
-        return visible(user, self)
 
 
 class FormTemplate(models.Model):
@@ -61,7 +54,7 @@ class FormTemplate(models.Model):
     )
     uploaded_at = models.DateTimeField(_("uploaded at"))
 
-    objects = QuerySetForUser.as_manager()
+    objects = GatedQuerySet.as_manager()
 
     class Meta:
         ordering = ["-uploaded_at", "-pk"]
@@ -93,7 +86,7 @@ class PrintedForm(TimeStampedModel):
     )
 
     history = HistoricalRecords()
-    objects = QuerySetForUser.as_manager()
+    objects = GatedQuerySet.as_manager()
 
     class Meta:
         ordering = ["code"]
@@ -123,7 +116,7 @@ class Letterhead(TimeStampedModel):
     )
 
     history = HistoricalRecords()
-    objects = QuerySetForUser.as_manager()
+    objects = GatedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("letterhead")
@@ -147,7 +140,7 @@ class IssuedDocumentFrozen(ValidationError):
         )
 
 
-class IssuedDocumentQuerySet(QuerySetForUser):
+class IssuedDocumentQuerySet(GatedQuerySet):
     def update(self, **kwargs):
         raise IssuedDocumentFrozen()
 

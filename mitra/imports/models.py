@@ -10,13 +10,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from mitra.core.files import private_upload_to
-
-
-class ImportBatchQuerySet(models.QuerySet):
-    def for_user(self, user):
-        from mitra.core.permissions import visible
-
-        return visible(user, self)
+from mitra.core.models import GatedQuerySet
 
 
 class ImportBatch(models.Model):
@@ -47,7 +41,7 @@ class ImportBatch(models.Model):
     created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
     committed_at = models.DateTimeField(_("imported at"), null=True, blank=True)
 
-    objects = ImportBatchQuerySet.as_manager()
+    objects = GatedQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]

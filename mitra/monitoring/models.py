@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from mitra.core.files import private_upload_to
-from mitra.core.models import TimeStampedModel
+from mitra.core.models import GatedQuerySet, TimeStampedModel
 from mitra.core.validators import validate_evidence_file
 
 
@@ -76,13 +76,6 @@ def period_label(kind, year):
     return _("Year %(year)s") % {"year": year}
 
 
-class MonitoringRoundQuerySet(models.QuerySet):
-    def for_user(self, user):
-        from mitra.core.permissions import visible
-
-        return visible(user, self)
-
-
 class MonitoringRound(TimeStampedModel):
     """One round of monitoring over a period, with a due date for the units."""
 
@@ -127,7 +120,7 @@ class MonitoringRound(TimeStampedModel):
     )
 
     history = HistoricalRecords()
-    objects = MonitoringRoundQuerySet.as_manager()
+    objects = GatedQuerySet.as_manager()
 
     class Meta:
         ordering = ["-reference_date", "-pk"]
@@ -162,12 +155,7 @@ class MonitoringRound(TimeStampedModel):
         return period_label(self.period_kind, self.year)
 
 
-class MonitoringEntryQuerySet(models.QuerySet):
-    def for_user(self, user):
-        from mitra.core.permissions import visible
-
-        return visible(user, self)
-
+class MonitoringEntryQuerySet(GatedQuerySet):
     def submitted(self):
         return self.filter(submitted_at__isnull=False)
 
@@ -249,13 +237,6 @@ class MonitoringEntry(TimeStampedModel):
         return self.submitted_at is not None
 
 
-class MonitoringEvidenceQuerySet(models.QuerySet):
-    def for_user(self, user):
-        from mitra.core.permissions import visible
-
-        return visible(user, self)
-
-
 class MonitoringEvidence(models.Model):
     """A file backing a monitoring entry (report, photo, attendance list)."""
 
@@ -283,7 +264,7 @@ class MonitoringEvidence(models.Model):
     uploaded_at = models.DateTimeField(_("uploaded at"))
 
     history = HistoricalRecords()
-    objects = MonitoringEvidenceQuerySet.as_manager()
+    objects = GatedQuerySet.as_manager()
 
     class Meta:
         ordering = ["uploaded_at", "pk"]

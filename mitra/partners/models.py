@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from mitra.core.fields import Scope
-from mitra.core.models import TimeStampedModel
+from mitra.core.models import GatedQuerySet, TimeStampedModel
 from mitra.partners.names import normalize_name
 
 
@@ -40,12 +40,7 @@ class PartnerKind(models.Model):
         return self.name
 
 
-class PartnerQuerySet(models.QuerySet):
-    def for_user(self, user):
-        from mitra.core.permissions import visible
-
-        return visible(user, self)
-
+class PartnerQuerySet(GatedQuerySet):
     def by_name(self, name):
         """Return the partners whose name or an alias normalises like `name`."""
         key = normalize_name(name)
@@ -139,13 +134,6 @@ class PartnerAlias(models.Model):
         super().save(*args, **kwargs)
 
 
-class ContactQuerySet(models.QuerySet):
-    def for_user(self, user):
-        from mitra.core.permissions import visible
-
-        return visible(user, self)
-
-
 class Contact(TimeStampedModel):
     """A person at a partner: signatory, responsible person, survey answerer."""
 
@@ -169,7 +157,7 @@ class Contact(TimeStampedModel):
     is_active = models.BooleanField(_("active"), default=True)
 
     history = HistoricalRecords()
-    objects = ContactQuerySet.as_manager()
+    objects = GatedQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]

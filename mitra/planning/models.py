@@ -35,17 +35,10 @@ from simple_history.models import HistoricalRecords
 from mitra.agreements.models import DocumentType
 from mitra.core.fields import Scope, TridharmaFieldsModel
 from mitra.core.files import private_upload_to
-from mitra.core.models import TimeStampedModel
+from mitra.core.models import GatedQuerySet, TimeStampedModel
 from mitra.core.validators import FileValidator
 
 validate_plan_file = FileValidator("pdf", "docx")
-
-
-class PlanningQuerySet(models.QuerySet):
-    def for_user(self, user):
-        from mitra.core.permissions import visible
-
-        return visible(user, self)
 
 
 class CooperationType(TridharmaFieldsModel, TimeStampedModel):
@@ -59,7 +52,7 @@ class CooperationType(TridharmaFieldsModel, TimeStampedModel):
     is_active = models.BooleanField(_("active"), default=True)
 
     history = HistoricalRecords()
-    objects = PlanningQuerySet.as_manager()
+    objects = GatedQuerySet.as_manager()
 
     class Meta:
         ordering = ["ordering", "name"]
@@ -123,7 +116,7 @@ class NeedsMapping(TimeStampedModel):
     )
 
     history = HistoricalRecords()
-    objects = PlanningQuerySet.as_manager()
+    objects = GatedQuerySet.as_manager()
 
     class Meta:
         ordering = ["-year"]
@@ -182,7 +175,7 @@ class NeedCell(TimeStampedModel):
     )
 
     history = HistoricalRecords()
-    objects = PlanningQuerySet.as_manager()
+    objects = GatedQuerySet.as_manager()
 
     class Meta:
         ordering = ["unit__code", "cooperation_type__ordering"]
@@ -248,7 +241,7 @@ class AnnualTargetSet(TimeStampedModel):
     )
 
     history = HistoricalRecords()
-    objects = PlanningQuerySet.as_manager()
+    objects = GatedQuerySet.as_manager()
 
     class Meta:
         ordering = ["-year"]
@@ -320,7 +313,7 @@ class AnnualTarget(TimeStampedModel):
     notes = models.CharField(_("notes"), max_length=300, blank=True)
 
     history = HistoricalRecords()
-    objects = PlanningQuerySet.as_manager()
+    objects = GatedQuerySet.as_manager()
 
     class Meta:
         ordering = ["year", "unit__code", "measure", "document_type", "pk"]
@@ -437,7 +430,7 @@ class Meeting(TimeStampedModel):
     )
 
     history = HistoricalRecords()
-    objects = PlanningQuerySet.as_manager()
+    objects = GatedQuerySet.as_manager()
 
     class Meta:
         ordering = ["-date", "-start_time", "-pk"]
@@ -542,7 +535,7 @@ class ActionItem(TimeStampedModel):
     )
 
     history = HistoricalRecords()
-    objects = PlanningQuerySet.as_manager()
+    objects = GatedQuerySet.as_manager()
 
     class Meta:
         ordering = ["due_date", "pk"]
@@ -603,7 +596,7 @@ class AnnualProgramme(TimeStampedModel):
     )
 
     history = HistoricalRecords()
-    objects = PlanningQuerySet.as_manager()
+    objects = GatedQuerySet.as_manager()
 
     class Meta:
         ordering = ["-year"]
@@ -720,7 +713,7 @@ class ProgrammeItem(TimeStampedModel):
     notes = models.TextField(_("notes"), blank=True)
 
     history = HistoricalRecords()
-    objects = PlanningQuerySet.as_manager()
+    objects = GatedQuerySet.as_manager()
 
     class Meta:
         ordering = ["start_month", "pk"]
@@ -777,7 +770,7 @@ class MultiYearPlan(TimeStampedModel):
     )
 
     history = HistoricalRecords()
-    objects = PlanningQuerySet.as_manager()
+    objects = GatedQuerySet.as_manager()
 
     class Meta:
         ordering = ["-start_year", "-pk"]

@@ -25,18 +25,11 @@ from simple_history.models import HistoricalRecords
 
 from mitra.core.fields import Scope, TridharmaFieldsModel
 from mitra.core.files import private_upload_to
-from mitra.core.models import TimeStampedModel
+from mitra.core.models import GatedQuerySet, TimeStampedModel
 from mitra.core.validators import FileValidator, validate_evidence_file
 
 #: A TOR/KAK (terms of reference, *kerangka acuan kerja*) is a PDF or DOCX.
 validate_tor_file = FileValidator("pdf", "docx")
-
-
-class ForUserQuerySet(models.QuerySet):
-    def for_user(self, user):
-        from mitra.core.permissions import visible
-
-        return visible(user, self)
 
 
 # --- Calls for proposals ----------------------------------------------------
@@ -66,7 +59,7 @@ class CallForProposals(TimeStampedModel):
     )
 
     history = HistoricalRecords()
-    objects = ForUserQuerySet.as_manager()
+    objects = GatedQuerySet.as_manager()
 
     class Meta:
         ordering = ["-deadline", "-pk"]
@@ -166,7 +159,7 @@ OPEN = (
 FINAL = (Status.APPROVED, Status.REJECTED, Status.WITHDRAWN)
 
 
-class ProposalQuerySet(ForUserQuerySet):
+class ProposalQuerySet(GatedQuerySet):
     def incoming(self):
         """Proposals handed in (neither drafts nor withdrawn)."""
         return self.exclude(status__in=[Status.DRAFT, Status.WITHDRAWN])
@@ -405,7 +398,7 @@ class ProposalAttachment(TimeStampedModel):
         related_name="+",
     )
 
-    objects = ForUserQuerySet.as_manager()
+    objects = GatedQuerySet.as_manager()
 
     class Meta:
         ordering = ["created_at", "pk"]

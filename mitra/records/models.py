@@ -35,7 +35,7 @@ from simple_history.models import HistoricalRecords
 
 from mitra.core import clock
 from mitra.core.files import private_upload_to
-from mitra.core.models import TimeStampedModel
+from mitra.core.models import GatedQuerySet, TimeStampedModel
 from mitra.core.validators import FileValidator, validate_evidence_file
 from mitra.records import retention
 
@@ -68,13 +68,6 @@ def _bulk_error():
         _("Records are changed one at a time, through the records register."),
         code="bulk",
     )
-
-
-class ForUserQuerySet(models.QuerySet):
-    def for_user(self, user):
-        from mitra.core.permissions import visible
-
-        return visible(user, self)
 
 
 def _display_name(obj):
@@ -122,7 +115,7 @@ class RecordType(TimeStampedModel):
     ordering = models.PositiveSmallIntegerField(_("order"), default=0)
 
     history = HistoricalRecords()
-    objects = ForUserQuerySet.as_manager()
+    objects = GatedQuerySet.as_manager()
 
     class Meta:
         ordering = ["ordering", "name"]
@@ -142,7 +135,7 @@ class RecordType(TimeStampedModel):
         return self.retention_years or retention.default_years()
 
 
-class RecordQuerySet(ForUserQuerySet):
+class RecordQuerySet(GatedQuerySet):
     """Records refuse bulk changes: each goes through the model's checks."""
 
     def update(self, **kwargs):
@@ -316,7 +309,7 @@ def _refuse_document_deletion(sender, instance, **kwargs):
         )
 
 
-class KeptQuerySet(ForUserQuerySet):
+class KeptQuerySet(GatedQuerySet):
     """Rows kept for good: no bulk change, no deletion."""
 
     def update(self, **kwargs):
@@ -570,7 +563,7 @@ class PolicyDocument(TimeStampedModel):
     )
 
     history = HistoricalRecords()
-    objects = ForUserQuerySet.as_manager()
+    objects = GatedQuerySet.as_manager()
 
     class Meta:
         ordering = ["title", "-approved_on", "-pk"]

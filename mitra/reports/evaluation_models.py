@@ -19,17 +19,10 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from mitra.core.models import TimeStampedModel
+from mitra.core.models import GatedQuerySet, TimeStampedModel
 
 #: The first year a report can be written for.
 FIRST_YEAR = 2000
-
-
-class EvaluationReportQuerySet(models.QuerySet):
-    def for_user(self, user):
-        from mitra.core.permissions import visible
-
-        return visible(user, self)
 
 
 class EvaluationReport(TimeStampedModel):
@@ -97,7 +90,7 @@ class EvaluationReport(TimeStampedModel):
     )
 
     history = HistoricalRecords()
-    objects = EvaluationReportQuerySet.as_manager()
+    objects = GatedQuerySet.as_manager()
 
     class Meta:
         ordering = ["-year"]

@@ -23,16 +23,8 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from mitra.core.files import private_upload_to
-from mitra.core.models import TimeStampedModel
+from mitra.core.models import GatedQuerySet, TimeStampedModel
 from mitra.core.validators import validate_evidence_file
-
-
-class ReportQuerySet(models.QuerySet):
-    def for_user(self, user):
-        from mitra.core.permissions import visible
-
-        return visible(user, self)
-
 
 # --- Indicators of the quality standard --------------------------------------
 
@@ -101,7 +93,7 @@ class Indicator(TimeStampedModel):
     is_active = models.BooleanField(_("active"), default=True)
 
     history = HistoricalRecords()
-    objects = ReportQuerySet.as_manager()
+    objects = GatedQuerySet.as_manager()
 
     class Meta:
         ordering = ["ordering", "code", "-year"]
@@ -203,7 +195,7 @@ class RuleSet(TimeStampedModel):
     )
 
     history = HistoricalRecords()
-    objects = ReportQuerySet.as_manager()
+    objects = GatedQuerySet.as_manager()
 
     class Meta:
         ordering = ["-year_from"]
@@ -254,7 +246,7 @@ class PartnerCategory(models.Model):
     )
     ordering = models.PositiveSmallIntegerField(_("order"), default=0)
 
-    objects = ReportQuerySet.as_manager()
+    objects = GatedQuerySet.as_manager()
 
     class Meta:
         ordering = ["rule_set", "ordering", "pk"]
@@ -289,7 +281,7 @@ class CountedForm(models.Model):
     )
     ordering = models.PositiveSmallIntegerField(_("order"), default=0)
 
-    objects = ReportQuerySet.as_manager()
+    objects = GatedQuerySet.as_manager()
 
     class Meta:
         ordering = ["rule_set", "ordering", "pk"]
@@ -355,7 +347,7 @@ class ActivityOutput(TimeStampedModel):
     )
 
     history = HistoricalRecords()
-    objects = ReportQuerySet.as_manager()
+    objects = GatedQuerySet.as_manager()
 
     class Meta:
         ordering = ["activity", "pk"]
@@ -390,7 +382,7 @@ class AgreementRelevance(TimeStampedModel):
     )
 
     history = HistoricalRecords()
-    objects = ReportQuerySet.as_manager()
+    objects = GatedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("relevance to the vision")

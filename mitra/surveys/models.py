@@ -25,7 +25,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from mitra.core.models import TimeStampedModel
+from mitra.core.models import GatedQuerySet, TimeStampedModel
 
 #: The points of the scale, lowest first.
 SCALE = (1, 2, 3, 4)
@@ -34,13 +34,6 @@ DEFAULT_LABELS = {
     "id": ["Tidak baik", "Kurang baik", "Baik", "Sangat baik"],
     "en": ["Poor", "Fair", "Good", "Very good"],
 }
-
-
-class QuerySetForUser(models.QuerySet):
-    def for_user(self, user):
-        from mitra.core.permissions import visible
-
-        return visible(user, self)
 
 
 class ServiceElement(models.TextChoices):
@@ -79,7 +72,7 @@ class Instrument(TimeStampedModel):
         related_name="+",
     )
 
-    objects = QuerySetForUser.as_manager()
+    objects = GatedQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -270,7 +263,7 @@ class Round(TimeStampedModel):
         related_name="+",
     )
 
-    objects = QuerySetForUser.as_manager()
+    objects = GatedQuerySet.as_manager()
 
     class Meta:
         ordering = ["-year", "-closes_on", "-pk"]
@@ -335,7 +328,7 @@ class Invitation(models.Model):
     responded = models.BooleanField(_("answered"), default=False)
     revoked_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
 
-    objects = QuerySetForUser.as_manager()
+    objects = GatedQuerySet.as_manager()
 
     class Meta:
         ordering = ["round", "name", "pk"]
@@ -407,7 +400,7 @@ class Response(models.Model):
     language = models.CharField(_("language"), max_length=8, blank=True)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
 
-    objects = QuerySetForUser.as_manager()
+    objects = GatedQuerySet.as_manager()
 
     class Meta:
         ordering = ["round", "pk"]
