@@ -13,10 +13,12 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.test.utils import override_settings
 from django.utils.translation import gettext as _
 
 from mitra.agreements.models import Activity, Agreement, Participation, Status
 from mitra.core.clock import today
+from mitra.core.demo_year import load_year
 from mitra.core.models import Role, Unit, User
 from mitra.core.services import units_import
 from mitra.documents.services import letterhead_update
@@ -312,7 +314,14 @@ class Command(BaseCommand):
             self.stdout.write(_("Existing data found: demo data not loaded."))
             self._print_logins(existing=True)
             return
-        with transaction.atomic():
+        # The demo's partners have addresses that cannot exist (.invalid):
+        # their emails are kept in the outbox as sent, not printed or sent.
+        with (
+            override_settings(
+                EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"
+            ),
+            transaction.atomic(),
+        ):
             units_import(text=(DEMO_DIR / "units.csv").read_text(encoding="utf-8"))
             letterhead_update(
                 name="Politeknik Nusa Maritim",
@@ -325,6 +334,7 @@ class Command(BaseCommand):
                 filename="daftar-kerjasama-demo.csv",
             )
             self._enrich(today())
+            survey_link = load_year(today())
         summary = plan.summary()
         self.stdout.write(
             _("Demo loaded: %(agreements)s agreements, %(partners)s partners.")
@@ -334,6 +344,11 @@ class Command(BaseCommand):
             }
         )
         self._print_logins()
+        self.stdout.write("")
+        self.stdout.write(
+            _("To answer the open survey as a partner would (no log-in): %(link)s")
+            % {"link": survey_link}
+        )
 
     def _users(self):
         for username, name, role, codes, superuser in USERS:
