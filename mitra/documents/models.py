@@ -17,7 +17,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
-from django.db.models.signals import pre_delete
+from django.db.models.signals import pre_delete, pre_save
 from django.dispatch import receiver
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -271,3 +271,11 @@ def issued_list_url(source):
 def _refuse_deletion(sender, instance, **kwargs):
     """Refuse deletions that bypass `delete()`, such as cascades."""
     raise IssuedDocumentFrozen()
+
+
+@receiver(pre_save, sender=IssuedDocument)
+def _refuse_raw_change(sender, instance, raw, **kwargs):
+    """Refuse writes that bypass `save()`: a fixture (`loaddata`) saves with
+    `raw`, over the stored version when its key exists."""
+    if raw and IssuedDocument._base_manager.filter(pk=instance.pk).exists():
+        raise IssuedDocumentFrozen()

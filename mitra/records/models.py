@@ -25,7 +25,7 @@ published current ones appear on the public site.
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models.signals import pre_delete
+from django.db.models.signals import pre_delete, pre_save
 from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import translation
@@ -288,6 +288,14 @@ def _check_deletion(record):
         )
 
 
+@receiver(pre_save, sender=Record)
+def _refuse_raw_record_change(sender, instance, raw, **kwargs):
+    """Refuse changes that bypass `Record.save()`: a fixture (`loaddata`)
+    writes rows with `raw`, over the stored one when the key exists."""
+    if raw:
+        instance._check_change()
+
+
 @receiver(pre_delete, sender=Record)
 def _refuse_record_deletion(sender, instance, **kwargs):
     """Refuse deletions that bypass `Record.delete()`, such as cascades."""
@@ -477,6 +485,13 @@ class DisposalLog(models.Model):
 @receiver(pre_delete, sender=DisposalLog)
 def _refuse_kept_deletion(sender, instance, **kwargs):
     raise _kept_error()
+
+
+@receiver(pre_save, sender=DisposalLog)
+def _refuse_raw_log_change(sender, instance, raw, **kwargs):
+    """A fixture (`loaddata`) may add to the log, never write over it."""
+    if raw and DisposalLog._base_manager.filter(pk=instance.pk).exists():
+        raise _kept_error()
 
 
 # --- Policy documents -------------------------------------------------------

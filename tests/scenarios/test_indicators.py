@@ -6,11 +6,14 @@ records register and the public site.
 
 import datetime
 import io
+import json
 import zipfile
 from decimal import Decimal
 
 import pytest
+from django.core import serializers
 from django.core.exceptions import ValidationError
+from django.core.management import call_command
 from django.db import transaction
 from django.urls import reverse
 from pypdf import PdfReader
@@ -18,6 +21,7 @@ from pypdf import PdfReader
 from mitra.agreements.models import Status
 from mitra.core.clock import frozen
 from mitra.core.fields import Scope
+from mitra.documents.models import IssuedDocument
 from mitra.records import services
 from mitra.records.models import Record
 from mitra.reports.lkps import lkps_table
@@ -394,6 +398,26 @@ def test_a_kept_record_is_neither_edited_nor_deleted_by_the_services(
         with pytest.raises(ValidationError):
             services.disposal_list_build(by=users["head"])
     assert_unchanged(kept_records)
+
+
+def test_a_kept_record_is_neither_edited_nor_deleted_by_an_import(
+    kept_records, tmp_path
+):
+    # The registry's importer writes agreements and partners only; the one
+    # import that can reach records is a fixture (`manage.py loaddata`).
+    documents = IssuedDocument.objects.filter(record__in=kept_records)
+    rows = json.loads(serializers.serialize("json", [*kept_records, *documents]))
+    for row in rows:
+        row["fields"]["title"] = "Diimpor"
+    fixture = tmp_path / "records.json"
+    fixture.write_text(json.dumps(rows), encoding="utf-8")
+
+    with frozen(KEPT_DAY), pytest.raises(ValidationError):
+        call_command("loaddata", str(fixture), verbosity=0)
+
+    assert_unchanged(kept_records)
+    assert documents.exists()
+    assert not documents.filter(title="Diimpor").exists()
 
 
 # --- The public site ----------------------------------------------------------
