@@ -4,8 +4,11 @@ Every tracked model keeps its past versions (django-simple-history); this
 module turns consecutive versions into a list of field changes.
 """
 
+import datetime
 from dataclasses import dataclass, field
 
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 ACTIONS = {"+": _("created"), "~": _("changed"), "-": _("deleted")}
@@ -52,6 +55,15 @@ def _display(model_field, value, related):
         value = related.get((model_field.related_model, value), f"#{value}")
     if value in (None, ""):
         return "—"
+    if isinstance(value, bool):
+        return str(_("yes") if value else _("no"))
+    if isinstance(value, datetime.datetime):
+        # Stored in UTC; read in the institution's time zone, as on the pages.
+        if timezone.is_aware(value):
+            value = timezone.localtime(value)
+        return date_format(value, "DATETIME_FORMAT")
+    if isinstance(value, datetime.date):
+        return date_format(value, "DATE_FORMAT")
     return str(value)
 
 
