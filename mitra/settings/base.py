@@ -299,9 +299,16 @@ LOGGING = {
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}
     },
+    "filters": {
+        "client_errors": {"()": "mitra.core.logs.ClientErrorsWithoutTraceback"}
+    },
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
+        # Django's own configuration gives "django" a console of its own as
+        # well: each line would be written twice.
+        "django": {"handlers": ["console"], "propagate": False},
+        "django.request": {"filters": ["client_errors"]},
         "django.db.backends": {"level": "WARNING"},
         # WeasyPrint tells every step of every PDF at INFO.
         "weasyprint": {"level": "WARNING"},
