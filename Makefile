@@ -25,6 +25,8 @@ setup: $(VENV)/.installed
 		DJANGO_SETTINGS_MODULE=mitra.settings.dev $(MANAGE) compilemessages --ignore=.venv -v 0; fi
 	DJANGO_SETTINGS_MODULE=mitra.settings.dev $(MANAGE) migrate --no-input -v 0
 
+# Links in emails (survey invitations, notifications) point at this server.
+run: export MITRA_BASE_URL ?= http://$(HOST):$(PORT)
 run: setup
 	DJANGO_SETTINGS_MODULE=mitra.settings.dev $(MANAGE) load_demo --if-empty
 	DJANGO_SETTINGS_MODULE=mitra.settings.dev $(MANAGE) runserver $(HOST):$(PORT)

@@ -35,6 +35,7 @@ def test_the_demo_loads_every_agreement_and_a_user_per_role(db):
 
 def test_the_demo_holds_a_year_of_work_to_try_every_page_on(db, settings, capsys):
     settings.EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+    settings.MITRA_BASE_URL = "http://127.0.0.1:8300"  # as `make run PORT=8300`
     out = io.StringIO()
 
     call_command("load_demo", "--if-empty", stdout=out)
@@ -59,7 +60,8 @@ def test_the_demo_holds_a_year_of_work_to_try_every_page_on(db, settings, capsys
     assert this.invitations.filter(responded=False).exists()
     assert this.responses.count() == 3
     # the printed survey link is a working one, of an unanswered invitation
-    token = re.search(r"/surveys/s/([\w-]+)/", out.getvalue()).group(1)
+    assert "http://127.0.0.1:8300 " in out.getvalue()  # where to log in
+    token = re.search(r"8300/surveys/s/([\w-]+)/", out.getvalue()).group(1)
     link = link_find(token)
     assert link is not None and link_usable(link)
     # the indicators have evidence of each kind

@@ -11,6 +11,7 @@ import datetime
 import io
 from pathlib import Path
 
+from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.test.utils import override_settings
@@ -443,7 +444,9 @@ class Command(BaseCommand):
 
     def _print_logins(self, existing=False):
         self.stdout.write("")
-        self.stdout.write(_("Open http://127.0.0.1:8000 and log in as:"))
+        self.stdout.write(
+            _("Open %(address)s and log in as:") % {"address": settings.MITRA_BASE_URL}
+        )
         for username, name, role, _codes, superuser in USERS:
             label = _("administrator") if superuser else Role(role).label
             self.stdout.write(f"  {username:<12} {PASSWORD}   ({label}, {name})")
