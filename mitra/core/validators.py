@@ -8,6 +8,7 @@ they weigh (a "zip bomb").
 
 import io
 import zipfile
+from pathlib import PurePath
 
 import filetype
 from django.conf import settings
@@ -92,6 +93,40 @@ def detect_kind(file):
     return guess.extension if guess else None
 
 
+#: The extensions a file of each kind may be named with.
+EXTENSIONS = {
+    "pdf": {"pdf"},
+    "docx": {"docx"},
+    "xlsx": {"xlsx"},
+    "pptx": {"pptx"},
+    "jpg": {"jpg", "jpeg", "jpe"},
+    "png": {"png"},
+}
+
+
+def check_extension(file, kind):
+    """Refuse a file whose name claims another kind than its content.
+
+    It is kept and later downloaded under its name: a PNG named `.docx`
+    would open in no program. A name without an extension is accepted.
+    """
+    name = PurePath(getattr(file, "name", "") or "").name
+    suffix = PurePath(name).suffix.lower().lstrip(".")
+    if suffix and suffix not in EXTENSIONS.get(kind, {kind}):
+        raise ValidationError(
+            _(
+                "The file's name ends in .%(suffix)s but it is a %(kind)s file: "
+                "rename it to .%(extension)s and choose it again."
+            )
+            % {
+                "suffix": suffix,
+                "kind": KIND_LABELS.get(kind, kind),
+                "extension": kind,
+            },
+            code="wrong_extension",
+        )
+
+
 class FileValidator:
     """Accept a file only if its content is one of `kinds` and it is small."""
 
@@ -114,6 +149,7 @@ class FileValidator:
                 % {"kinds": ", ".join(KIND_LABELS.get(k, k) for k in self.kinds)},
                 code="bad_type",
             )
+        check_extension(file, kind)
 
     def __eq__(self, other):
         return isinstance(other, FileValidator) and self.kinds == other.kinds
