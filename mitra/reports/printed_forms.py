@@ -149,7 +149,7 @@ EVALUATION_VARIABLES = (
         Variable.number(variable.name, variable.description)
         for variable in _PARTICIPANTS
     ],
-    Variable.number("activities_with_output", _("Activities with a recorded output")),
+    Variable.number("activities_with_output", _("Activities with an output, described or recorded")),
     Variable.list(
         "activities",
         _("Activities carried out in the year"),
@@ -183,7 +183,7 @@ EVALUATION_VARIABLES = (
             Variable.number("count", _("Activities")),
         ],
     ),
-    Variable.number("output_count", _("Outputs recorded")),
+    Variable.number("output_count", _("Outputs recorded with their kind")),
     Variable.list(
         "outputs_by_kind",
         _("Outputs by kind"),
