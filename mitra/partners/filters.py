@@ -1,7 +1,8 @@
 """Filters of the partner list.
 
 Query parameters: `q` (free text: name, code, aliases, contact names),
-`kind` (a PartnerKind id), `scope`, `country` and `active` (``1``/``0``: has
+`kind` (a PartnerKind id), `scope`, `country` (a country's code, or the
+text of a country no list knows) and `active` (``1``/``0``: has
 an agreement in force as of `mitra.core.clock.today()`, or not). The
 dashboard's figures link here with these parameters.
 """
@@ -14,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from mitra.agreements.models import Agreement
 from mitra.core.clock import today
 from mitra.core.fields import Scope
+from mitra.partners.countries import countries_named, country_key
 from mitra.partners.models import Contact, Partner, PartnerAlias, PartnerKind
 from mitra.partners.names import normalize_name
 
@@ -40,9 +42,12 @@ def search_q(text):
     return query
 
 
+def _stored_countries():
+    return Partner.objects.order_by("country").values_list("country", flat=True)
+
+
 def country_choices():
-    countries = Partner.objects.order_by("country").values_list("country", flat=True)
-    return [(country, country) for country in countries.distinct() if country]
+    return countries_named(_stored_countries().distinct())
 
 
 class PartnerFilterSet(django_filters.FilterSet):
@@ -62,7 +67,10 @@ class PartnerFilterSet(django_filters.FilterSet):
         label=_("Scope"), choices=Scope.choices, empty_label=_("All scopes")
     )
     country = django_filters.ChoiceFilter(
-        label=_("Country"), choices=country_choices, empty_label=_("All countries")
+        label=_("Country"),
+        choices=country_choices,
+        empty_label=_("All countries"),
+        method="filter_country",
     )
     active = django_filters.ChoiceFilter(
         label=_("Agreement in force"),
@@ -74,6 +82,15 @@ class PartnerFilterSet(django_filters.FilterSet):
     class Meta:
         model = Partner
         fields = []
+
+    def filter_country(self, queryset, name, value):
+        """Every spelling of the chosen country: "Germany", "Jerman", "DE"."""
+        spellings = {
+            stored
+            for stored in _stored_countries().distinct()
+            if country_key(stored) == value
+        }
+        return queryset.filter(country__in=spellings)
 
     def filter_search(self, queryset, name, value):
         return queryset.filter(search_q(value)) if value.strip() else queryset

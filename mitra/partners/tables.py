@@ -4,6 +4,8 @@ import django_tables2 as tables
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
+from mitra.partners.countries import country_name
+
 
 class PartnerTable(tables.Table):
     """Partners with their agreement counts.
@@ -41,6 +43,9 @@ class PartnerTable(tables.Table):
             "agreement_count",
             "in_force_count",
         )
+
+    def render_country(self, value):
+        return country_name(value)
 
     def render_name(self, record):
         aliases = format_html_join(

@@ -21,7 +21,7 @@ class PublicPartnerFilterForm(forms.Form):
         self.fields["kind"].choices = [("", _("All kinds")), *kinds]
         self.fields["country"].choices = [
             ("", _("All countries")),
-            *((country, country) for country in countries),
+            *countries,
         ]
         self.fields["scope"].choices = [("", _("All scopes")), *Scope.choices]
 

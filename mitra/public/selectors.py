@@ -13,6 +13,7 @@ from django.db.models import Min, Q
 
 from mitra.agreements.models import SIGNED_STATUSES
 from mitra.core import clock
+from mitra.partners.countries import country_name
 from mitra.partners.models import Partner
 from mitra.records.selectors import published_policies
 
@@ -59,8 +60,9 @@ def kind_label(row, language):
 
 
 def by_country(rows):
-    """Return `[(country, count)]`, the largest first."""
-    counts = Counter(row["country"] or "—" for row in rows)
+    """Return `[(country, count)]`, the largest first, each country once
+    however it was spelt and named in the active language."""
+    counts = Counter(country_name(row["country"]) or "—" for row in rows)
     return sorted(counts.items(), key=lambda item: (-item[1], item[0]))
 
 

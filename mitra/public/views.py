@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from mitra.core.clock import today
 from mitra.core.fields import Scope
 from mitra.core.files import attachment_response
+from mitra.partners.countries import countries_named, country_key, country_name
 from mitra.public import selectors
 from mitra.public.forms import PublicPartnerFilterForm
 from mitra.records.views import policy_filename
@@ -63,7 +64,7 @@ def home(request):
         "public/home.html",
         _context(
             partner_count=len(rows),
-            country_count=len({row["country"] for row in rows if row["country"]}),
+            country_count=len(countries_named(row["country"] for row in rows)),
             international_count=sum(row["scope"] == "international" for row in rows),
             policy_count=selectors.public_policies().count(),
             today=today(),
@@ -74,7 +75,7 @@ def home(request):
 def _matches(row, chosen):
     if chosen.get("kind") and row["kind__code"] != chosen["kind"]:
         return False
-    if chosen.get("country") and row["country"] != chosen["country"]:
+    if chosen.get("country") and country_key(row["country"]) != chosen["country"]:
         return False
     if chosen.get("scope") and row["scope"] != chosen["scope"]:
         return False
@@ -91,11 +92,12 @@ def partner_list(request):
     for row in rows:
         row["kind_label"] = selectors.kind_label(row, language)
         row["scope_label"] = scopes.get(row["scope"], "")
+        row["country_label"] = country_name(row["country"])
     kinds = sorted(
         {(row["kind__code"], row["kind_label"]) for row in rows if row["kind__code"]},
         key=lambda kind: kind[1],
     )
-    countries = sorted({row["country"] for row in rows if row["country"]})
+    countries = countries_named(row["country"] for row in rows)
     form = PublicPartnerFilterForm(request.GET, kinds=kinds, countries=countries)
     chosen = form.filters()
     shown = [row for row in rows if _matches(row, chosen)]

@@ -20,6 +20,7 @@ from mitra.agreements.models import (
 from mitra.core.fields import Scope, Tridharma
 from mitra.core.models import Unit, UnitKind
 from mitra.monitoring.selectors import dormant_agreements, dormant_months
+from mitra.partners.countries import countries_named, country_key
 from mitra.partners.models import Partner
 
 
@@ -49,6 +50,22 @@ def _by_choice(counts, choices, param, query=_query):
         Figure(str(label), counts.get(value, 0), query(**{param: value}))
         for value, label in choices
     ]
+
+
+def _by_country(rows):
+    """Partners per country, each country once however it was spelt."""
+    counts = {}
+    for row in rows:
+        key = country_key(row["country"])
+        counts[key] = counts.get(key, 0) + row["n"]
+    names = dict(countries_named(row["country"] for row in rows))
+    return sorted(
+        (
+            Figure(names.get(key) or "—", n, _query(country=key, active="1"))
+            for key, n in counts.items()
+        ),
+        key=lambda figure: (-figure.value, figure.label),
+    )
 
 
 def dashboard_figures(user, today):
@@ -153,13 +170,6 @@ def dashboard_figures(user, today):
             )
             for row in by_kind
         ],
-        "by_country": [
-            Figure(
-                row["country"] or "—",
-                row["n"],
-                _query(country=row["country"], active="1"),
-            )
-            for row in by_country
-        ],
+        "by_country": _by_country(by_country),
         "expiring": expiring,
     }

@@ -197,7 +197,7 @@ def catalogue(db):
             {"Tokyo Institute of Engineering", "Universitas Medan Raya"},
         ),
         ("scope=international", {"Tokyo Institute of Engineering"}),
-        ("country=Jepang", {"Tokyo Institute of Engineering"}),
+        ("country=JP", {"Tokyo Institute of Engineering"}),
         (
             "active=1",
             {"Tokyo Institute of Engineering", "PT Batam Jaya Tbk"},
