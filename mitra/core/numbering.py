@@ -118,6 +118,11 @@ def known_kinds():
     return kinds
 
 
+def kind_label(kind):
+    """Return how people call `kind` ("Agreement: MoA/PKS"), for messages."""
+    return str(known_kinds().get(kind, kind))
+
+
 # --- patterns -----------------------------------------------------------------
 
 
@@ -252,7 +257,7 @@ class _Plan:
                 params={
                     "number": number,
                     "limit": NUMBER_MAX_LENGTH,
-                    "kind": self.pattern.kind,
+                    "kind": kind_label(self.pattern.kind),
                 },
             )
         return number
@@ -275,7 +280,7 @@ def _plan(pattern, unit, on):
     """Check that `pattern` can be filled in for `unit` on `on`."""
     tokens = _parse(pattern.pattern)
     names = {token.name for token in tokens}
-    params = {"kind": pattern.kind}
+    params = {"kind": kind_label(pattern.kind)}
     if unit is None and ("unit" in names or pattern.per_unit):
         raise ValidationError(_NEEDS_UNIT, code="needs_unit", params=params)
     if "type" in names and not pattern.type_code.strip():
@@ -288,7 +293,7 @@ def _pattern(kind):
         return NumberingPattern.objects.get(kind=kind)
     except NumberingPattern.DoesNotExist:
         raise ValidationError(
-            _NO_PATTERN, code="no_pattern", params={"kind": kind}
+            _NO_PATTERN, code="no_pattern", params={"kind": kind_label(kind)}
         ) from None
 
 
@@ -335,7 +340,7 @@ def _first_free(plan, first, taken):
     raise ValidationError(
         _ALL_TAKEN,
         code="all_taken",
-        params={"kind": plan.pattern.kind, "count": MAX_SKIPPED},
+        params={"kind": kind_label(plan.pattern.kind), "count": MAX_SKIPPED},
     )
 
 

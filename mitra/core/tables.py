@@ -4,6 +4,7 @@ import django_tables2 as tables
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.html import format_html
+from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 
 
@@ -59,4 +60,5 @@ class UserTable(tables.Table):
     def render_last_login(self, record):
         if record.last_login is None:
             return _("never")
-        return date_format(record.last_login, "SHORT_DATE_FORMAT")
+        # Stored in UTC: the day is the one in the institution's time zone.
+        return date_format(localtime(record.last_login), "SHORT_DATE_FORMAT")

@@ -311,7 +311,9 @@ def test_an_unknown_kind_tells_the_office_to_set_a_pattern(db):
         number_issue(kind="agreement.ia", on=MARCH_2025)
 
     assert error.value.code == "no_pattern"
-    assert "agreement.ia" in messages_of(error)
+    # named as people call it, not by its internal kind
+    assert "Agreement: IA" in messages_of(error)
+    assert "agreement.ia" not in messages_of(error)
     with pytest.raises(ValidationError):
         number_preview(kind="agreement.ia", on=MARCH_2025)
 

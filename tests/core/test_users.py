@@ -1,6 +1,7 @@
 """Account administration: only the head and administrators manage users;
 deactivating keeps history and blocks log-in; password reset by email."""
 
+import datetime
 import re
 
 import pytest
@@ -348,3 +349,14 @@ def test_the_reset_pages_need_no_log_in_and_render(db, client):
     bad = client.get(reverse("password_reset_confirm", args=["MQ", "bad-token"]))
     assert bad.status_code == 200
     assert not bad.context["validlink"]
+
+
+def test_the_last_log_in_is_the_day_in_jakarta(users, client_for):
+    # 18:00 UTC on 4 December is already 5 December in Jakarta.
+    target = users["unit_a"]
+    target.last_login = datetime.datetime(2026, 12, 4, 18, 0, tzinfo=datetime.UTC)
+    target.save(update_fields=["last_login"])
+
+    page = client_for(users["head"]).get(reverse("user_list")).content.decode()
+
+    assert "05/12/2026" in page and "04/12/2026" not in page
