@@ -177,7 +177,8 @@ def _this_years_monitoring(day, users):
     period = (
         PeriodKind.EVEN_SEMESTER if 2 <= day.month <= 7 else PeriodKind.ODD_SEMESTER
     )
-    year = day.year if day.month >= 2 else day.year - 1
+    # A semester belongs to the academic year that starts in August.
+    year = day.year if day.month >= 8 else day.year - 1
     monitoring_round = monitoring.round_open(
         by=office,
         period_kind=period,
@@ -297,10 +298,16 @@ def _last_years_report(year, users):
 # --- Planning of this year -------------------------------------------------
 
 
+def _by(usual, day):
+    """The usual day of a step early in the year, or today if it is not
+    that late yet (the demo loaded in January still plans its year)."""
+    return min(usual, day)
+
+
 def _planning(year, users, units, day):
     office, head = users["humas"], users["kapokja"]
     types = {kind.code: kind for kind in CooperationType.objects.all()}
-    with frozen(D(year, 1, 12)):
+    with frozen(_by(D(year, 1, 12), day)):
         mapping = planning.mapping_open(
             year=year,
             by=office,
@@ -322,7 +329,7 @@ def _planning(year, users, units, day):
                 ],
             )
         planning.mapping_issue(mapping=mapping, by=office)
-    with frozen(D(year, 1, 20)):
+    with frozen(_by(D(year, 1, 20), day)):
         for code, count in (("PNM.TI", 2), ("PNM.TK", 2), ("PNM.BP", 1)):
             planning.target_save(
                 year=year,
@@ -333,12 +340,12 @@ def _planning(year, users, units, day):
             )
         planning.target_save(year=year, by=office, measure="activities", count=6)
         planning.targets_approve(year=year, by=head)
-    with frozen(D(year, 2, 10)):
+    with frozen(_by(D(year, 2, 10), day)):
         meeting = planning.meeting_create(
             by=office,
             kind=MeetingKind.INTERNAL,
             title="Rapat koordinasi kerja sama awal tahun",
-            date=D(year, 2, 10),
+            date=_by(D(year, 2, 10), day),
             place="Ruang rapat Humas",
             chair=head,
             agenda="Kebutuhan kerja sama unit; target tahun ini; usulan mitra baru.",
@@ -362,7 +369,7 @@ def _planning(year, users, units, day):
             ],
         )
         planning.minutes_approve(meeting=meeting, by=head)
-    with frozen(D(year, 2, 20)):
+    with frozen(_by(D(year, 2, 20), day)):
         programme = planning.programme_open(year=year, by=office)
         for title, code, start, end in (
             ("Magang industri perkapalan", "PNM.TK", 3, 8),
@@ -388,7 +395,7 @@ def _planning(year, users, units, day):
             title=f"Rencana Strategis Kerja Sama {year - 1}-{year + 3}",
             start_year=year - 1,
             end_year=year + 3,
-            approved_on=D(year, 2, 20),
+            approved_on=_by(D(year, 2, 20), day),
         )
 
 

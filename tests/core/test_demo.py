@@ -1,15 +1,18 @@
 """The demo loads whole: every row of its register, one user per role, and
 a year of work on every page of the procedure."""
 
+import datetime
 import io
 import re
 
+import pytest
 from django.core.management import call_command
 
 from mitra.agreements.models import Agreement, Participation
+from mitra.core.clock import frozen
 from mitra.core.management.commands.load_demo import REGISTER
 from mitra.core.models import Role, User
-from mitra.monitoring.models import MonitoringRound
+from mitra.monitoring.models import MonitoringRound, period_bounds
 from mitra.records.models import PolicyDocument, Record
 from mitra.records.services import disposable_records
 from mitra.reports.models import ActivityOutput
@@ -70,3 +73,18 @@ def test_the_demo_holds_a_year_of_work_to_try_every_page_on(db, settings, capsys
     assert Participation.objects.filter(certificates__gt=0).exists()
     # the demo's emails (to addresses that cannot exist) were not printed
     assert "Subject:" not in out.getvalue() + capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    "day",
+    [datetime.date(2027, 1, 6), datetime.date(2027, 3, 15), datetime.date(2027, 7, 31)],
+)
+def test_the_demo_loads_on_any_day_of_the_year(db, day):
+    # the even semester, the odd one across the new year, early planning
+    with frozen(day):
+        call_command("load_demo", "--if-empty", stdout=io.StringIO())
+
+    open_round = MonitoringRound.objects.get(status="open")
+    start, end = period_bounds(open_round.period_kind, open_round.year)
+    assert start <= day <= end
+    assert Round.objects.filter(status=RoundStatus.OPEN).count() == 1
