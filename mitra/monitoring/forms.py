@@ -9,6 +9,7 @@ from mitra.agreements.models import Activity
 from mitra.core.clock import today
 from mitra.core.validators import validate_evidence_file
 from mitra.monitoring.models import ImplementationStatus, MonitoringRound, PeriodKind
+from mitra.monitoring.services import MAX_YEAR, MIN_YEAR
 
 DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y"]
 
@@ -41,8 +42,8 @@ class RoundOpenForm(forms.Form):
     )
     year = forms.IntegerField(
         label=_("Year"),
-        min_value=2000,
-        max_value=2100,
+        min_value=MIN_YEAR,
+        max_value=MAX_YEAR,
         help_text=MonitoringRound._meta.get_field("year").help_text,
     )
     title = forms.CharField(

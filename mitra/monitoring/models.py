@@ -5,11 +5,12 @@ period: a semester of the academic year — *ganjil* (odd, August to January)
 or *genap* (even, February to July) — or a calendar year. Opening a round
 creates one *entry* per agreement in force on the round's reference date,
 assigned to whoever answers for that agreement: its responsible person, else
-the staff of its units. Each entry says how far the agreement is carried out
-(not started, ongoing, done, stalled), which of its activities took place in
-the period, the benefits, the obstacles and the follow-up, with evidence
-files. When the round closes its recap is issued (frozen, versioned) as a
-printed form.
+the staff of its units (for a unit without staff of its own, such as a prodi
+run by its jurusan, the staff of the nearest unit above it). Each entry
+says how far the agreement is carried out (not started, ongoing, done,
+stalled), which of its activities took place in the period, the benefits,
+the obstacles and the follow-up, with evidence files. When the round
+closes its recap is issued (frozen, versioned) as a printed form.
 """
 
 import datetime

@@ -116,6 +116,21 @@ def entry_queryset():
     )
 
 
+def unassigned_entries(monitoring_round):
+    """Return the round's unsubmitted entries nobody active is assigned to.
+
+    Their agreements name no responsible person and no unit of theirs, nor
+    any unit above, has active staff: nobody is reminded of them, so the
+    office has to fill them or find who can.
+    """
+    return (
+        MonitoringEntry.objects.filter(round=monitoring_round, submitted_at=None)
+        .exclude(assignees__is_active=True)
+        .select_related("agreement__partner")
+        .order_by("agreement__number", "pk")
+    )
+
+
 def percent(part, whole):
     """Return `part` of `whole` in percent, rounded to one decimal (0 of 0 is 0)."""
     if not whole:
@@ -175,6 +190,11 @@ def _long_date(value):
     from mitra.documents.services import long_date
 
     return long_date(value)
+
+
+def _iso(value):
+    """A date as ISO text ("" for None): plain JSON, read back by exports."""
+    return value.isoformat() if value else ""
 
 
 def recap_as_of(monitoring_round):
@@ -268,8 +288,10 @@ def round_recap(monitoring_round, *, user=None, as_of=None):
                 "partner": agreement.partner.name,
                 "units": _agreement_units(agreement),
                 "start_date": _long_date(agreement.start_date),
+                "start_iso": _iso(agreement.start_date),
                 "last_activity": _long_date(agreement.last_activity_on)
                 or gettext("never"),
+                "last_activity_iso": _iso(agreement.last_activity_on),
                 "agreement_id": agreement.pk,
             }
             for index, agreement in enumerate(dormant, start=1)
@@ -306,6 +328,9 @@ def _recap_row(index, entry, dormant_ids):
         "filled_by": str(entry.filled_by or "") if submitted else "",
         "submitted_on": (
             _long_date(timezone.localdate(entry.submitted_at)) if submitted else ""
+        ),
+        "submitted_iso": (
+            _iso(timezone.localdate(entry.submitted_at)) if submitted else ""
         ),
         "state": gettext("Submitted") if submitted else gettext("Not submitted"),
         "dormant": gettext("Dormant") if agreement.pk in dormant_ids else "",

@@ -5,7 +5,8 @@ raise `ValidationError` (by field where there is a field to blame) when a
 rule is broken; nothing is stored then.
 
 The life of a round: `round_open` creates it with one entry per agreement
-in force on its reference date; the units fill their entries
+in force on its reference date, assigned to whoever can fill it
+(`assignees_for`); the units fill their entries
 (`entry_update`, submitting when done) until the office closes the round
 (`round_close`), which issues the recap (form BO.28.1.2) as a frozen
 document. A closed round can be reopened; closing it again issues the next
@@ -13,17 +14,18 @@ version of the recap.
 """
 
 import logging
+from collections import defaultdict
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
-from django.db.models import Prefetch
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from simple_history.utils import bulk_create_with_history
 
 from mitra.agreements.models import Agreement
 from mitra.core import clock
-from mitra.core.models import User
+from mitra.core.models import Unit, User
 from mitra.core.validators import validate_evidence_file
 from mitra.monitoring.models import (
     ImplementationStatus,
@@ -39,6 +41,7 @@ from mitra.monitoring.models import (
 logger = logging.getLogger(__name__)
 
 RECAP_FORM = "monitoring_recap"
+#: The years a round (and a survey round) may be for.
 MIN_YEAR, MAX_YEAR = 2000, 2100
 
 
@@ -85,6 +88,24 @@ def _validate_round(errors, *, period_kind, year, reference_date, due_date):
         errors.add("due_date", _("The due date is before the reference date."))
 
 
+def _validate_reference_date(errors, *, period_kind, year, reference_date):
+    """Refuse a reference date outside the period: it would pick agreements
+    in force at another time (or none at all) without anyone noticing."""
+    period_known = period_kind in PeriodKind.values and isinstance(year, int)
+    if reference_date is None or not period_known or "year" in errors.errors:
+        return
+    start, end = period_bounds(period_kind, year)
+    if not start <= reference_date <= end:
+        errors.add(
+            "reference_date",
+            _("The reference date must fall within the period (%(start)s to %(end)s).")
+            % {
+                "start": date_format(start, "DATE_FORMAT"),
+                "end": date_format(end, "DATE_FORMAT"),
+            },
+        )
+
+
 # --- Rounds ---------------------------------------------------------------
 
 
@@ -101,10 +122,13 @@ def round_open(
     """Open a round and create its entries; return the round.
 
     `reference_date` defaults to the period's last day, or today while the
-    period runs. Every agreement in force on it gets one entry.
+    period runs, and must fall within the period. Every agreement in force
+    on it gets one entry. Entries nobody can be assigned to are logged as a
+    warning; the page lists them (`selectors.unassigned_entries`).
     """
     errors = _Errors()
-    if period_kind in PeriodKind.values and isinstance(year, int):
+    year_known = isinstance(year, int) and MIN_YEAR <= year <= MAX_YEAR
+    if period_kind in PeriodKind.values and year_known:
         reference_date = reference_date or default_reference_date(period_kind, year)
     _validate_round(
         errors,
@@ -112,6 +136,9 @@ def round_open(
         year=year,
         reference_date=reference_date,
         due_date=due_date,
+    )
+    _validate_reference_date(
+        errors, period_kind=period_kind, year=year, reference_date=reference_date
     )
     errors.raise_any()
     if MonitoringRound.objects.filter(period_kind=period_kind, year=year).exists():
@@ -149,17 +176,68 @@ def _lock(monitoring_round):
     return MonitoringRound.objects.select_for_update().get(pk=monitoring_round.pk)
 
 
-def assignees_for(agreement):
+class UnitStaff:
+    """The active staff of units and of every unit above them, read at once.
+
+    Built for a batch of agreements (their `units` prefetched), so that
+    assigning every entry of a round costs the same two queries whatever
+    the number of agreements.
+    """
+
+    def __init__(self, agreements):
+        self.parent = dict(Unit.objects.values_list("pk", "parent_id"))
+        wanted = {
+            pk
+            for agreement in agreements
+            for unit in agreement.units.all()
+            for pk in self._upwards(unit.pk)
+        }
+        self.staff = defaultdict(list)
+        memberships = (
+            User.units.through.objects.filter(unit_id__in=wanted, user__is_active=True)
+            .select_related("user")
+            .order_by("user_id")
+        )
+        for membership in memberships:
+            self.staff[membership.unit_id].append(membership.user)
+
+    def _upwards(self, unit_id):
+        """Yield `unit_id` and the units above it, nearest first."""
+        seen = set()
+        while unit_id is not None and unit_id not in seen:
+            seen.add(unit_id)
+            yield unit_id
+            unit_id = self.parent.get(unit_id)
+
+    def nearest(self, unit_id):
+        """Return the staff of the unit, else of the nearest unit above it."""
+        for pk in self._upwards(unit_id):
+            if self.staff[pk]:
+                return self.staff[pk]
+        return []
+
+
+def assignees_for(agreement, staff=None):
     """Who answers for `agreement`: its responsible person, else its units' staff.
 
-    Expects `responsible_user` selected and `units__members` prefetched
-    (active members only).
+    A unit without active staff of its own (a prodi run by its jurusan) is
+    answered for by the staff of the nearest unit above it that has some:
+    they are the ones who may fill its entries (a jurusan's staff act for
+    its prodis), so they must be the ones reminded. An agreement whose units
+    have nobody above them either gets nobody.
+
+    Expects `responsible_user` selected and `units` prefetched; `staff` is a
+    `UnitStaff` of a batch of agreements including this one.
     """
     responsible = agreement.responsible_user
     if responsible is not None and responsible.is_active:
         return [responsible]
+    if staff is None:
+        staff = UnitStaff([agreement])
     people = {
-        user.pk: user for unit in agreement.units.all() for user in unit.members.all()
+        user.pk: user
+        for unit in agreement.units.all()
+        for user in staff.nearest(unit.pk)
     }
     return list(people.values())
 
@@ -174,12 +252,11 @@ def round_add_entries(*, monitoring_round, by):
     monitoring_round = _lock(monitoring_round)
     if not monitoring_round.is_open:
         raise ValidationError(_("The round is closed."), code="closed")
-    active = User.objects.filter(is_active=True)
     agreements = list(
         Agreement.objects.in_force(monitoring_round.reference_date)
         .exclude(monitoring_entries__round=monitoring_round)
         .select_related("responsible_user")
-        .prefetch_related("units", Prefetch("units__members", queryset=active))
+        .prefetch_related("units")
         .order_by("pk")
     )
     if not agreements:
@@ -197,14 +274,25 @@ def round_add_entries(*, monitoring_round, by):
             round=monitoring_round, agreement__in=agreements
         ).values_list("agreement_id", "pk")
     )
+    staff = UnitStaff(agreements)
+    assigned = {
+        agreement.pk: assignees_for(agreement, staff) for agreement in agreements
+    }
     Through = MonitoringEntry.assignees.through
     Through.objects.bulk_create(
         [
             Through(monitoringentry_id=ids[agreement.pk], user_id=user.pk)
             for agreement in agreements
-            for user in assignees_for(agreement)
+            for user in assigned[agreement.pk]
         ]
     )
+    nobody = [pk for pk, people in assigned.items() if not people]
+    if nobody:
+        logger.warning(
+            "Monitoring round %s: nobody can fill the entries of agreements %s",
+            monitoring_round.pk,
+            nobody,
+        )
     return len(entries)
 
 

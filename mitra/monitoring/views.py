@@ -4,6 +4,7 @@ Views stay thin: records are found through the permission gate, changes go
 through `mitra.monitoring.services`, reads through `selectors`.
 """
 
+import datetime
 import io
 
 from django.contrib import messages
@@ -14,8 +15,9 @@ from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views import View
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
@@ -132,11 +134,40 @@ class RoundOpenView(View):
                     _("The round was opened with %(count)s entries.")
                     % {"count": count},
                 )
+                _warn_unassigned(request, monitoring_round)
                 return redirect(monitoring_round)
         return self.show(form, status=400)
 
     def show(self, form, status=200):
         return render(self.request, self.template_name, {"form": form}, status=status)
+
+
+def _warn_unassigned(request, monitoring_round):
+    """Name the entries nobody will be reminded of, for the office to act on."""
+    entries = list(selectors.unassigned_entries(monitoring_round))
+    if not entries:
+        return
+    listed = "; ".join(
+        "{} {} — {}".format(
+            entry.agreement.get_document_type_display(),
+            entry.agreement.number or _("(no number)"),
+            entry.agreement.partner.name,
+        )
+        for entry in entries
+    )
+    messages.warning(
+        request,
+        ngettext(
+            "%(count)s entry has nobody to fill it: no unit of its agreement, "
+            "nor any unit above, has active staff, so nobody is reminded of "
+            "it: %(entries)s",
+            "%(count)s entries have nobody to fill them: no unit of their "
+            "agreements, nor any unit above, has active staff, so nobody is "
+            "reminded of them: %(entries)s",
+            len(entries),
+        )
+        % {"count": len(entries), "entries": listed},
+    )
 
 
 def _round(user, pk):
@@ -235,7 +266,7 @@ class RoundEditView(View):
         )
 
 
-def _round_action(request, pk, action, success):
+def _round_action(request, pk, action, success, after=None):
     monitoring_round = _round(request.user, pk)
     require(request.user, Action.CHANGE, monitoring_round)
     try:
@@ -245,20 +276,36 @@ def _round_action(request, pk, action, success):
             messages.error(request, message)
     else:
         messages.success(request, success(result))
+        if after is not None:
+            after(request, monitoring_round)
     return redirect(monitoring_round)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def round_close(request, pk):
-    """Close the round and issue its recap."""
-    return _round_action(
+    """Close the round and issue its recap, once the office has seen how
+    many entries are still missing (GET asks, POST closes)."""
+    if request.method == "POST":
+        return _round_action(
+            request,
+            pk,
+            services.round_close,
+            lambda document: (
+                _("The round was closed and version %(version)s of its recap issued.")
+                % {"version": document.version}
+            ),
+        )
+    monitoring_round = _round(request.user, pk)
+    require(request.user, Action.CHANGE, monitoring_round)
+    entries = MonitoringEntry.objects.filter(round=monitoring_round)
+    return render(
         request,
-        pk,
-        services.round_close,
-        lambda document: (
-            _("The round was closed and version %(version)s of its recap issued.")
-            % {"version": document.version}
-        ),
+        "monitoring/round_close.html",
+        {
+            "round": monitoring_round,
+            "totals": selectors.round_totals(entries),
+            "completion": selectors.completion_by_unit(entries),
+        },
     )
 
 
@@ -277,6 +324,7 @@ def round_add_entries(request, pk):
         pk,
         services.round_add_entries,
         lambda count: _("%(count)s entries were added.") % {"count": count},
+        after=_warn_unassigned,
     )
 
 
@@ -378,9 +426,22 @@ def recap_row(row):
         row["follow_up"],
         row["evidence_count"],
         row["filled_by"],
-        row["submitted_on"],
+        _date_cell(row["submitted_iso"]) or row["submitted_on"],
         row["dormant"],
     ]
+
+
+#: How dates show in the workbook, as in every XLSX export of Mitra.
+XLSX_DATE_FORMAT = "DD/MM/YYYY"
+
+
+def _date_cell(iso):
+    """Return a date written as ISO text as a date, for a real date cell.
+
+    The recap's rows hold dates as text (that is what its issued copy
+    freezes); a spreadsheet needs dates it can sort and compute with.
+    """
+    return datetime.date.fromisoformat(iso) if iso else None
 
 
 def _sheet(workbook, title, headers, rows, *, first=False):
@@ -397,6 +458,10 @@ def _sheet(workbook, title, headers, rows, *, first=False):
             widths[index] = max(widths[index], min(len(str(value)), 60))
     for index, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width + 2
+    for cells in sheet.iter_rows(min_row=2):
+        for cell in cells:
+            if isinstance(cell.value, datetime.date):
+                cell.number_format = XLSX_DATE_FORMAT
     sheet.freeze_panes = "A2"
     return sheet
 
@@ -441,8 +506,8 @@ def _recap_xlsx(recap, filename):
                 row["title"],
                 row["partner"],
                 row["units"],
-                row["start_date"],
-                row["last_activity"],
+                _date_cell(row["start_iso"]),
+                _date_cell(row["last_activity_iso"]) or row["last_activity"],
             ]
             for row in recap["dormant"]
         ),

@@ -1,8 +1,10 @@
 """Forms of the surveys app: the instrument editor, rounds, and answering."""
 
 from django import forms
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from mitra.monitoring.services import MAX_YEAR, MIN_YEAR
 from mitra.surveys.models import (
     DEFAULT_LABELS,
     SCALE,
@@ -30,6 +32,13 @@ class AspectForm(forms.ModelForm):
         fields = ["name_id", "name_en", "order"]
 
 
+class AspectChoiceField(forms.ModelChoiceField):
+    """Aspects named in the language of the page, as items are worded."""
+
+    def label_from_instance(self, obj):
+        return obj.name_in((translation.get_language() or "id")[:2])
+
+
 class ItemForm(forms.ModelForm):
     """An item, with the four labels of its scale in each language."""
 
@@ -51,6 +60,7 @@ class ItemForm(forms.ModelForm):
             "order",
             "required",
         ]
+        field_classes = {"aspect": AspectChoiceField}
         widgets = {
             "text_id": forms.Textarea(attrs={"rows": 2}),
             "text_en": forms.Textarea(attrs={"rows": 2}),
@@ -109,6 +119,13 @@ class DateInput(forms.DateInput):
 
 
 class RoundForm(forms.ModelForm):
+    year = forms.IntegerField(
+        label=_("Year"),
+        min_value=MIN_YEAR,
+        max_value=MAX_YEAR,
+        help_text=Round._meta.get_field("year").help_text,
+    )
+
     class Meta:
         model = Round
         fields = ["title", "year", "instrument", "opens_on", "closes_on", "anonymous"]

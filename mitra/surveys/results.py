@@ -358,10 +358,11 @@ def _compare(outcome):
     if previous is None:
         return
     before = compute(previous, with_previous=False, open_answers=False)
-    means = {result.item.code: result.mean for result in before.items}
+    # Codes are stored in upper case; an older instrument may hold lower case.
+    means = {result.item.code.upper(): result.mean for result in before.items}
     for result in outcome.items:
         if result.item.is_scale:
-            result.previous_mean = means.get(result.item.code)
+            result.previous_mean = means.get(result.item.code.upper())
     outcome.previous = previous
     outcome.previous_service_index = before.service_index
     outcome.previous_cooperation_index = before.cooperation_index

@@ -28,6 +28,7 @@ from django.utils.translation import gettext_lazy as _
 from mitra.core import clock
 from mitra.core.daily import dedupe_key
 from mitra.core.notifications import absolute_url, language_of, queue_email
+from mitra.monitoring.services import MAX_YEAR, MIN_YEAR
 from mitra.surveys.models import (
     Answer,
     Aspect,
@@ -137,7 +138,15 @@ def aspect_delete(*, aspect, by):
 
 
 def _clean_item(item):
+    """Check an item; its code is stored in upper case.
+
+    Codes link an item to the same question of earlier rounds (results,
+    charts and exports show and compare them): one spelling per code keeps
+    `u1` and `U1` from ever being two questions of one instrument, and
+    stored that way every reader matches them without folding case.
+    """
     errors = {}
+    item.code = (item.code or "").strip().upper()
     if item.kind == ItemKind.OPEN:
         if item.service_element:
             errors["service_element"] = _(
@@ -148,7 +157,9 @@ def _clean_item(item):
     if item.aspect.instrument_id != item.instrument_id:
         errors["aspect"] = _("Choose an aspect of this instrument.")
     clash = Item.objects.filter(instrument=item.instrument_id).exclude(pk=item.pk)
-    if clash.filter(code=item.code).exists():
+    # Case-insensitive too: an instrument kept from before codes were
+    # stored in upper case may still hold a lower-case one.
+    if clash.filter(code__iexact=item.code).exists():
         errors["code"] = _("Another item of this instrument has this code.")
     if (
         item.service_element
@@ -180,11 +191,18 @@ def item_delete(*, item, by):
 # --- Rounds -------------------------------------------------------------------
 
 
-def _check_dates(round):
+def _check_round(round):
+    errors = {}
+    if not isinstance(round.year, int) or not MIN_YEAR <= round.year <= MAX_YEAR:
+        # The same bounds as monitoring rounds: the year is reported on.
+        errors["year"] = _("Give a year between %(first)s and %(last)s.") % {
+            "first": MIN_YEAR,
+            "last": MAX_YEAR,
+        }
     if round.opens_on and round.closes_on and round.closes_on < round.opens_on:
-        raise ValidationError(
-            {"closes_on": _("The closing day cannot be before the opening day.")}
-        )
+        errors["closes_on"] = _("The closing day cannot be before the opening day.")
+    if errors:
+        raise ValidationError(errors)
 
 
 @transaction.atomic
@@ -194,7 +212,7 @@ def round_save(*, round, by):
     Once a round is open, its instrument and anonymity stay as they were
     (answers already given were kept under them).
     """
-    _check_dates(round)
+    _check_round(round)
     if round.pk:
         stored = Round.objects.select_for_update().get(pk=round.pk)
         if stored.status == RoundStatus.CLOSED:
@@ -212,6 +230,23 @@ def round_save(*, round, by):
         )
     round.save()
     return round
+
+
+@transaction.atomic
+def round_delete(*, round, by):
+    """Delete a round still being prepared, with its (unsent) invitations.
+
+    An open or closed round has sent links and may hold answers and an
+    issued result: it stays, to be closed instead.
+    """
+    round = Round.objects.select_for_update().get(pk=round.pk)
+    if round.status != RoundStatus.DRAFT:
+        raise ValidationError(
+            _("Only a round being prepared can be deleted."), code="not_draft"
+        )
+    pk = round.pk
+    round.delete()
+    logger.info("Survey round %s deleted by user %s", pk, getattr(by, "pk", None))
 
 
 def default_contacts(on=None):

@@ -11,6 +11,7 @@ urlpatterns = [
     path("rounds/<int:pk>/contacts/", views.round_contacts, name="round_contacts"),
     path("rounds/<int:pk>/open/", views.round_open, name="round_open"),
     path("rounds/<int:pk>/close/", views.round_close, name="round_close"),
+    path("rounds/<int:pk>/delete/", views.round_delete, name="round_delete"),
     path("rounds/<int:pk>/results/", views.round_results, name="round_results"),
     path("rounds/<int:pk>/responses/", views.round_responses, name="round_responses"),
     path(

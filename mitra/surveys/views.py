@@ -187,6 +187,8 @@ def round_detail(request, pk):
             "active_count": len(active),
             "documents": documents,
             "can_change": can(request.user, Action.CHANGE, round),
+            "can_delete": round.status == RoundStatus.DRAFT
+            and can(request.user, Action.DELETE, round),
             "accepts_answers": round.accepts_answers(today()),
             "can_see_responses": not round.anonymous
             and can(request.user, Action.VIEW, Round),
@@ -297,6 +299,30 @@ def round_close(request, pk):
     results = compute(round, with_previous=False, open_answers=False)
     return render(
         request, "surveys/round_close.html", {"round": round, "results": results}
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def round_delete(request, pk):
+    """Delete a round still being prepared (GET asks, POST deletes)."""
+    round = _round(request, pk)
+    require(request.user, Action.DELETE, round)
+    if request.method == "POST":
+        try:
+            services.round_delete(round=round, by=request.user)
+        except ValidationError as error:
+            _message_errors(request, error)
+            return redirect(round)
+        messages.success(request, _("The round was deleted."))
+        return redirect("surveys:list")
+    return render(
+        request,
+        "surveys/round_confirm_delete.html",
+        {
+            "round": round,
+            "deletable": round.status == RoundStatus.DRAFT,
+            "invited": round.invitations.count(),
+        },
     )
 
 

@@ -278,5 +278,26 @@ def test_the_jobs_run_in_the_daily_job_and_emails_go_out(users, monitoring_round
     assert names.index("monitoring.entry_reminders") < names.index("core.outbox")
     assert names.index("monitoring.office_overview") < names.index("core.outbox")
     recipients = sorted(address for message in mail.outbox for address in message.to)
-    assert recipients == sorted(f"{name}@example.test" for name in [*OFFICE, "unit_a"])
+    # unit_b owes the entry of prodi B1, which has no staff of its own
+    expected = [*OFFICE, "unit_a", "unit_b"]
+    assert recipients == sorted(f"{name}@example.test" for name in expected)
     assert JobRun.objects.filter(ok=False).count() == 0
+
+
+def test_a_jurusan_is_reminded_of_its_prodis_entries_once(
+    users, monitoring_round, agreement_b
+):
+    """Prodi B1 has no staff: jurusan B's, who fill its entries, hear of them."""
+    unit_b = users["unit_b"]
+
+    first = reminders_on(DUE - DAY * 7)
+    again = reminders_on(DUE - DAY * 7)
+    runs = run_daily(DUE - DAY * 6)
+
+    notification = Notification.objects.get(recipient=unit_b)
+    assert "002/PKS/2024" in notification.body
+    assert "001/PKS/2024" not in notification.body
+    assert first["people"] == 2 and first["notifications"] == 2
+    assert again["notifications"] == 0
+    assert all(run.ok for run in runs)
+    assert [message.to for message in mail.outbox].count([unit_b.email]) == 1

@@ -253,3 +253,35 @@ def test_the_recap_page_runs_a_fixed_number_of_queries(users, units, client_for)
         return len(queries)
 
     assert recap_page(2025, 2) == recap_page(2026, 15)
+
+
+def test_the_pdf_never_breaks_a_status_mid_word(answered, users):
+    """ "Belum diserahkan" wraps between its words in the Status column."""
+    with frozen(CLOSING), translation.override("id"):
+        context = form_context("monitoring_recap", answered, user=users["office"])
+        text = pdf_text(render_pdf(form="monitoring_recap", context=context))
+
+    # the two entries not submitted; a break inside the word reads "diserahka n"
+    assert " ".join(text.split()).count("Belum diserahkan") == 2
+
+
+def test_the_workbook_holds_real_dates(answered, users, client_for):
+    """Start, last activity and submission days are date cells, not text."""
+    with frozen(CLOSING):
+        xlsx = client_for(users["office"]).get(
+            reverse("monitoring:recap", args=[answered.pk]), {"export": "xlsx"}
+        )
+
+    workbook = load_workbook(io.BytesIO(response_bytes(xlsx)))
+    dormant = {row[1].value: row for row in workbook.worksheets[2].iter_rows(min_row=2)}
+    start, last_activity = dormant["003/PKS/2022"][6], dormant["003/PKS/2022"][7]
+    assert start.is_date and start.value.date() == datetime.date(2022, 1, 1)
+    assert start.number_format == "DD/MM/YYYY"
+    assert last_activity.is_date
+    assert last_activity.value.date() == datetime.date(2023, 5, 2)
+    # an agreement that never had an activity says so in words
+    assert dormant["002/PKS/2024"][7].value == "never"
+    entries = {row[1].value: row for row in workbook.worksheets[0].iter_rows(min_row=2)}
+    submitted_on = entries["001/PKS/2024"][14]
+    assert submitted_on.is_date and submitted_on.number_format == "DD/MM/YYYY"
+    assert entries["002/PKS/2024"][14].value in ("", None)

@@ -1,6 +1,7 @@
 """Opening, changing, closing and reopening monitoring rounds."""
 
 import datetime
+import logging
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -9,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from mitra.core.clock import frozen
+from mitra.core.models import UnitKind
 from mitra.documents.models import IssuedDocument
 from mitra.monitoring import services
 from mitra.monitoring.models import (
@@ -19,7 +21,8 @@ from mitra.monitoring.models import (
     RoundStatus,
     period_bounds,
 )
-from tests.factories import AgreementFactory, UserFactory
+from mitra.monitoring.selectors import unassigned_entries
+from tests.factories import AgreementFactory, PartnerFactory, UnitFactory, UserFactory
 from tests.monitoring.conftest import DUE, REFERENCE, entry_of
 
 
@@ -58,8 +61,11 @@ def test_entries_go_to_the_responsible_person_else_the_units_staff(
     assert list(entry_of(monitoring_round, agreement_a).assignees.all()) == [
         users["unit_a"]
     ]
-    # agreement_b had nobody in prodi B1 when the round was opened
-    assert list(entry_of(monitoring_round, agreement_b).assignees.all()) == []
+    # prodi B1 had nobody when the round was opened: jurusan B answered for it
+    assert list(entry_of(monitoring_round, agreement_b).assignees.all()) == [
+        users["unit_b"]
+    ]
+    # once prodi B1 has staff of its own, they answer for it
     assert list(entry_of(monitoring_round, late).assignees.all()) == [b1_staff]
 
 
@@ -334,3 +340,240 @@ def test_the_index_runs_a_fixed_number_of_queries(users, client_for, units):
         return len(queries)
 
     assert index(2025) == index(2026) == index(2027)
+
+
+# --- Who answers for a unit without staff ------------------------------------
+
+
+def test_a_unit_without_staff_is_answered_for_by_the_nearest_unit_above(users, units):
+    # given prodi A1 (no staff) under jurusan A (unit_a); a prodi with staff of
+    # its own; a jurusan whose only member left, under an institution that has
+    # someone; and a unit with nobody anywhere above it
+    own = UnitFactory(code="JA2", kind=UnitKind.PRODI, parent=units["ja"])
+    own_staff = UserFactory(username="ja2_staff", units=[own])
+    root_staff = UserFactory(username="root_staff", units=[units["root"]])
+    left = UnitFactory(code="JC", kind=UnitKind.JURUSAN, parent=units["root"])
+    UserFactory(username="left", units=[left], is_active=False)
+    left_prodi = UnitFactory(code="JC1", kind=UnitKind.PRODI, parent=left)
+    orphan = UnitFactory(code="LONE", kind=UnitKind.UNIT)
+    of_prodi = AgreementFactory(number="010/PKS/2024", units=[units["ja1"]])
+    of_own = AgreementFactory(number="011/PKS/2024", units=[own])
+    of_two = AgreementFactory(number="012/PKS/2024", units=[units["ja1"], own])
+    of_left = AgreementFactory(number="013/PKS/2024", units=[left_prodi])
+    of_orphan = AgreementFactory(number="014/PKS/2024", units=[orphan])
+
+    # when a round is opened
+    monitoring_round = services.round_open(
+        by=users["office"], period_kind=PeriodKind.YEAR, year=2025, due_date=DUE
+    )
+
+    # then each entry goes to the staff of the nearest unit that has some
+    def assigned(agreement):
+        entry = entry_of(monitoring_round, agreement)
+        return {user.username for user in entry.assignees.all()}
+
+    assert assigned(of_prodi) == {"unit_a"}
+    assert assigned(of_own) == {own_staff.username}
+    assert assigned(of_two) == {"unit_a", own_staff.username}
+    assert assigned(of_left) == {root_staff.username}
+    assert assigned(of_orphan) == set()
+
+
+def test_assigning_up_the_tree_is_done_in_bulk(users, units):
+    def open_round(year, count):
+        for _ in range(count):
+            AgreementFactory(units=[units["ja1"]], end_date=datetime.date(2029, 1, 1))
+        with CaptureQueriesContext(connection) as queries:
+            services.round_open(
+                by=users["office"],
+                period_kind=PeriodKind.YEAR,
+                year=year,
+                reference_date=datetime.date(year, 6, 30),
+                due_date=datetime.date(year, 7, 31),
+            )
+        return len(queries)
+
+    few = open_round(2025, 2)
+    many = open_round(2026, 20)
+
+    assert many == few
+    assert set(
+        MonitoringEntry.assignees.through.objects.filter(
+            monitoringentry__round__year=2026
+        ).values_list("user__username", flat=True)
+    ) == {"unit_a"}
+
+
+def test_opening_warns_of_entries_nobody_can_fill(users, client_for, caplog):
+    orphan = UnitFactory(code="LONE", kind=UnitKind.UNIT)
+    AgreementFactory(
+        number="017/MOU/2024", units=[orphan], partner=PartnerFactory(name="PT Sepi")
+    )
+    client = client_for(users["office"])
+
+    with caplog.at_level(logging.WARNING, logger="mitra.monitoring.services"):
+        response = client.post(
+            reverse("monitoring:round_open"),
+            {"period_kind": "odd", "year": "2025", "due_date": "2026-02-20"},
+            follow=True,
+        )
+
+    monitoring_round = MonitoringRound.objects.get()
+    warnings = [
+        str(message)
+        for message in response.context["messages"]
+        if message.level_tag == "warning"
+    ]
+    assert len(warnings) == 1
+    assert "1 entry has nobody to fill it" in warnings[0]
+    assert "017/MOU/2024 — PT Sepi" in warnings[0]
+    assert [
+        entry.agreement.number for entry in unassigned_entries(monitoring_round)
+    ] == ["017/MOU/2024"]
+    # the service says so too, for rounds opened without the page
+    assert any(
+        record.levelno == logging.WARNING and "nobody can fill" in record.getMessage()
+        for record in caplog.records
+    )
+
+    # adding missing entries later warns again of those still without anyone
+    late = AgreementFactory(number="018/MOU/2024", units=[orphan])
+    added = client.post(
+        reverse("monitoring:round_add_entries", args=[monitoring_round.pk]),
+        follow=True,
+    )
+    warnings = [
+        str(message)
+        for message in added.context["messages"]
+        if message.level_tag == "warning"
+    ]
+    assert "2 entries have nobody to fill them" in warnings[0]
+    assert late.number in warnings[0]
+
+
+def test_a_round_where_everyone_has_someone_opens_without_a_warning(
+    users, client_for, agreement_a, agreement_b
+):
+    response = client_for(users["office"]).post(
+        reverse("monitoring:round_open"),
+        {"period_kind": "odd", "year": "2025", "due_date": "2026-02-20"},
+        follow=True,
+    )
+
+    levels = [message.level_tag for message in response.context["messages"]]
+    assert levels == ["success"]
+
+
+# --- The reference date --------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "reference_date",
+    [datetime.date(1990, 1, 1), datetime.date(2025, 7, 31), datetime.date(2027, 2, 1)],
+)
+def test_a_reference_date_outside_the_period_is_refused(users, reference_date):
+    with pytest.raises(ValidationError) as caught:
+        services.round_open(
+            by=users["office"],
+            period_kind=PeriodKind.ODD_SEMESTER,
+            year=2026,
+            reference_date=reference_date,
+            due_date=datetime.date(2027, 2, 20),
+        )
+
+    assert list(caught.value.message_dict) == ["reference_date"]
+    assert not MonitoringRound.objects.exists()
+
+
+def test_the_period_s_first_and_last_days_are_reference_dates(users):
+    for year, reference_date in ((2026, (2026, 8, 1)), (2027, (2028, 1, 31))):
+        services.round_open(
+            by=users["office"],
+            period_kind=PeriodKind.ODD_SEMESTER,
+            year=year,
+            reference_date=datetime.date(*reference_date),
+            due_date=datetime.date(2028, 2, 20),
+        )
+
+    assert MonitoringRound.objects.count() == 2
+
+
+def test_the_page_shows_a_reference_date_outside_the_period_on_its_field(
+    users, client_for
+):
+    response = client_for(users["office"]).post(
+        reverse("monitoring:round_open"),
+        {
+            "period_kind": "odd",
+            "year": "2026",
+            "reference_date": "1990-01-01",
+            "due_date": "2027-02-20",
+        },
+    )
+
+    assert response.status_code == 400
+    errors = response.context["form"].errors
+    assert list(errors) == ["reference_date"]
+    assert "1 August 2026" in errors["reference_date"][0]
+    assert "31 January 2027" in errors["reference_date"][0]
+    assert not MonitoringRound.objects.exists()
+
+
+# --- Closing asks first --------------------------------------------------------
+
+
+def test_closing_shows_what_is_submitted_before_closing(
+    users, client_for, monitoring_round, agreement_a
+):
+    services.entry_update(
+        entry=entry_of(monitoring_round, agreement_a),
+        by=users["unit_a"],
+        implementation_status=ImplementationStatus.DONE,
+        submit=True,
+    )
+    client = client_for(users["office"])
+    url = reverse("monitoring:round_close", args=[monitoring_round.pk])
+
+    # when the office asks to close, it is shown the count, nothing is closed
+    page = client.get(url)
+    monitoring_round.refresh_from_db()
+    assert page.status_code == 200
+    assert monitoring_round.is_open
+    assert not IssuedDocument.objects.exists()
+    assert page.context["totals"]["submitted"] == 1
+    assert page.context["totals"]["pending"] == 1
+    content = page.content.decode()
+    assert '<dd class="col-sm-7" data-figure="submitted">1 / 2 (50%)</dd>' in content
+    assert '<dd class="col-sm-7" data-figure="pending">1</dd>' in content
+    detail = client.get(monitoring_round.get_absolute_url()).content.decode()
+    assert f'href="{url}"' in detail
+
+    # then confirming closes it and issues the recap
+    closed = client.post(url)
+    monitoring_round.refresh_from_db()
+    assert closed.status_code == 302
+    assert not monitoring_round.is_open
+    assert IssuedDocument.objects.of(monitoring_round).count() == 1
+    # and a closed round's page says so, with nothing to confirm
+    again = client.get(url)
+    assert again.status_code == 200
+    assert 'id="confirm-close"' not in again.content.decode()
+
+
+@pytest.mark.parametrize(("who", "status"), [("unit_a", 404), ("leader", 403)])
+def test_only_the_office_sees_the_closing_page(
+    users, client_for, monitoring_round, who, status
+):
+    url = reverse("monitoring:round_close", args=[monitoring_round.pk])
+
+    assert client_for(users[who]).get(url).status_code == status
+
+
+@pytest.mark.indonesian
+def test_the_closing_page_reads_in_indonesian(users, client_for, monitoring_round):
+    url = reverse("monitoring:round_close", args=[monitoring_round.pk])
+
+    content = client_for(users["office"]).get(url).content.decode()
+
+    for text in ("Isian diserahkan", "Belum diserahkan", "Tutup dan terbitkan rekap"):
+        assert text in content

@@ -230,3 +230,126 @@ def test_deleting_parts_of_an_unused_instrument(client_for, users):
     assert not copy.items.filter(code="K12").exists()  # went with its aspect
     office.post(f"/surveys/instruments/{copy.pk}/delete/")
     assert not Instrument.objects.filter(pk=copy.pk).exists()
+
+
+# --- Codes whatever their case, aspects in the page's language ------------------
+
+
+def _item_data(aspect, code, **extra):
+    return {
+        "aspect": aspect.pk,
+        "code": code,
+        "text_id": "Pertanyaan",
+        "text_en": "Question",
+        "kind": "scale",
+        "service_element": "",
+        "order": 1,
+        **{f"label_{lang}_{p}": "x" for lang in ("id", "en") for p in range(1, 5)},
+        **extra,
+    }
+
+
+def test_item_codes_are_unique_whatever_their_case(client_for, users):
+    office = client_for(users["office"])
+    instrument = Instrument.objects.create(name="Baru")
+    aspect = Aspect.objects.create(instrument=instrument, name_id="A", name_en="A")
+    url = f"/surveys/instruments/{instrument.pk}/items/new/"
+
+    # a code is stored in upper case, without surrounding spaces
+    assert office.post(url, _item_data(aspect, " k1 ")).status_code == 302
+    assert list(instrument.items.values_list("code", flat=True)) == ["K1"]
+
+    # and the same code in another case is the same code
+    response = office.post(url, _item_data(aspect, "k1"))
+    assert response.status_code == 400
+    assert "code" in response.context["form"].errors
+    assert instrument.items.count() == 1
+
+
+def test_a_lower_case_code_kept_from_before_still_clashes(users):
+    from mitra.surveys import services
+
+    instrument = Instrument.objects.create(name="Lama")
+    aspect = Aspect.objects.create(instrument=instrument, name_id="A", name_en="A")
+    Item.objects.create(instrument=instrument, aspect=aspect, code="u1", text_id="x")
+
+    with pytest.raises(services.ValidationError) as caught:
+        services.item_save(
+            item=Item(instrument=instrument, aspect=aspect, code="U1", text_id="y"),
+            by=users["office"],
+        )
+
+    assert "code" in caught.value.message_dict
+
+
+def test_rounds_are_compared_whatever_the_case_of_their_codes(users):
+    from mitra.core import clock
+    from mitra.surveys import services
+    from mitra.surveys.results import compute
+    from tests.surveys.helpers import CLOSES, tokens_sent_to
+
+    def answer(round, contact, value, on):
+        with clock.frozen(on):
+            link = services.link_find(tokens_sent_to(contact.email)[-1])
+            items = round.instrument.items.filter(kind="scale")
+            services.response_submit(link=link, answers=dict.fromkeys(items, value))
+
+    # given a closed round whose instrument wrote a code in lower case
+    office = users["office"]
+    Item.objects.filter(instrument=default_instrument(), code="K3").update(code="k3")
+    before = make_round(by=office, contacts=make_contacts(1), open_on=OPENS)
+    answer(before, before.invitations.get().contact, 2, OPENS)
+    with clock.frozen(CLOSES):
+        services.round_close(round=before, by=office)
+    # and a copy whose item was saved again since (its code now upper case)
+    copy = services.instrument_copy(instrument=default_instrument(), by=office)
+    services.item_save(item=copy.items.get(code="k3"), by=office)
+    later = OPENS.replace(month=9)
+    after = make_round(
+        by=office,
+        contacts=make_contacts(1),
+        instrument=copy,
+        title="Survei 2025 II",
+        opens_on=later,
+        closes_on=later.replace(day=30),
+        open_on=later,
+    )
+    answer(after, after.invitations.get().contact, 4, later)
+
+    # then the question is still compared with the earlier round
+    results = compute(after)
+    k3 = next(row for row in results.items if row.item.code == "K3")
+    assert results.previous == before
+    assert k3.previous_mean == 2
+
+
+@pytest.mark.indonesian
+def test_the_aspect_choices_are_named_in_the_page_s_language(client_for, users):
+    instrument = Instrument.objects.create(name="Baru")
+    aspect = Aspect.objects.create(
+        instrument=instrument, name_id="Mutu layanan", name_en="Service quality"
+    )
+    Aspect.objects.create(instrument=instrument, name_id="Manfaat", name_en="")
+    office = client_for(users["office"])
+
+    page = office.get(
+        f"/surveys/instruments/{instrument.pk}/items/new/?aspect={aspect.pk}"
+    ).content.decode()
+
+    assert f'<option value="{aspect.pk}" selected>Mutu layanan</option>' in page
+    assert ">Manfaat</option>" in page
+    assert "Service quality" not in page
+
+
+def test_the_aspect_choices_are_in_english_for_an_english_page(client_for, users):
+    instrument = Instrument.objects.create(name="Baru")
+    Aspect.objects.create(
+        instrument=instrument, name_id="Mutu layanan", name_en="Service quality"
+    )
+    Aspect.objects.create(instrument=instrument, name_id="Manfaat", name_en="")
+    office = client_for(users["office"])
+
+    page = office.get(f"/surveys/instruments/{instrument.pk}/items/new/")
+
+    choices = [label for _value, label in page.context["form"].fields["aspect"].choices]
+    assert choices == ["Service quality", "Manfaat"]

@@ -288,3 +288,122 @@ def test_every_round_page_opens(client_for, users):
     assert office.get(f"/surveys/rounds/{round.pk}/results/?export=xlsx")[
         "Content-Type"
     ].startswith("application/vnd.openxmlformats")
+
+
+# --- The year, deleting a draft, the contact columns --------------------------
+
+
+def _round_data(year):
+    return {
+        "title": "Survei",
+        "year": year,
+        "instrument": default_instrument().pk,
+        "opens_on": "2025-03-01",
+        "closes_on": "2025-03-31",
+    }
+
+
+@pytest.mark.parametrize("year", ["0", "1999", "2101", "99999"])
+def test_a_round_s_year_is_bounded_like_a_monitoring_round_s(client_for, users, year):
+    response = client_for(users["office"]).post(
+        "/surveys/rounds/new/", _round_data(year)
+    )
+
+    assert response.status_code == 400
+    assert list(response.context["form"].errors) == ["year"]
+    assert not Round.objects.exists()
+
+
+@pytest.mark.parametrize("year", [0, 99999])
+def test_the_service_refuses_a_year_out_of_bounds_too(users, year):
+    with pytest.raises(services.ValidationError) as caught:
+        make_round(by=users["office"], contacts=[], year=year)
+
+    assert "2000" in caught.value.message_dict["year"][0]
+    assert not Round.objects.exists()
+
+
+def test_the_bounds_years_are_accepted(client_for, users):
+    office = client_for(users["office"])
+
+    for year in ("2000", "2100"):
+        assert office.post("/surveys/rounds/new/", _round_data(year)).status_code == 302
+
+    assert sorted(Round.objects.values_list("year", flat=True)) == [2000, 2100]
+
+
+def test_a_draft_round_is_deleted_once_confirmed(client_for, users):
+    draft = make_round(by=users["office"], contacts=make_contacts(2))
+    office = client_for(users["office"])
+    url = f"/surveys/rounds/{draft.pk}/delete/"
+
+    detail = office.get(draft.get_absolute_url()).content.decode()
+    confirm = office.get(url)
+    assert f'href="{url}"' in detail
+    assert confirm.status_code == 200
+    assert 'id="confirm-delete"' in confirm.content.decode()
+    assert Round.objects.filter(pk=draft.pk).exists()
+
+    response = office.post(url)
+
+    assert response.status_code == 302
+    assert response.url == "/surveys/"
+    assert not Round.objects.filter(pk=draft.pk).exists()
+    assert not Invitation.objects.exists()
+
+
+def test_an_open_or_closed_round_cannot_be_deleted(client_for, users):
+    opened = make_round(by=users["office"], contacts=make_contacts(1), open_on=OPENS)
+    closed = make_round(
+        by=users["office"], contacts=make_contacts(1), open_on=OPENS, title="Lama"
+    )
+    with clock.frozen(CLOSES):
+        services.round_close(round=closed, by=users["office"])
+    office = client_for(users["office"])
+
+    for round in (opened, closed):
+        url = f"/surveys/rounds/{round.pk}/delete/"
+        assert (
+            f'href="{url}"' not in office.get(round.get_absolute_url()).content.decode()
+        )
+        page = office.get(url)
+        assert page.status_code == 200
+        assert 'id="confirm-delete"' not in page.content.decode()
+        response = office.post(url, follow=True)
+        assert response.status_code == 200
+        assert "Only a round being prepared can be deleted." in [
+            str(message) for message in response.context["messages"]
+        ]
+        with pytest.raises(services.ValidationError):
+            services.round_delete(round=round, by=users["office"])
+    assert Round.objects.count() == 2
+
+
+@pytest.mark.parametrize(("who", "status"), [("leader", 403), ("auditor", 403)])
+def test_only_the_office_deletes_a_draft_round(client_for, users, who, status):
+    draft = make_round(by=users["office"], contacts=[])
+    client = client_for(users[who])
+
+    assert client.get(f"/surveys/rounds/{draft.pk}/delete/").status_code == status
+    assert client.post(f"/surveys/rounds/{draft.pk}/delete/").status_code == status
+    assert (
+        'id="delete-round"' not in client.get(draft.get_absolute_url()).content.decode()
+    )
+    unit = client_for(users["unit_a"])
+    assert unit.post(f"/surveys/rounds/{draft.pk}/delete/").status_code == 404
+    assert Round.objects.filter(pk=draft.pk).exists()
+
+
+@pytest.mark.indonesian
+def test_the_contact_columns_are_in_indonesian(client_for, users):
+    round = make_round(by=users["office"], contacts=make_contacts(1))
+    make_contacts(1)  # one more to pick from
+    office = client_for(users["office"])
+
+    picker = office.get(f"/surveys/rounds/{round.pk}/contacts/").content.decode()
+    detail = office.get(round.get_absolute_url()).content.decode()
+
+    email = translation.gettext("Email")
+    for page in (picker, detail):
+        for header in ("Kontak", "Mitra", email, "Bahasa"):
+            assert f"<th>{header}</th>" in page
