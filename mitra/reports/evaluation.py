@@ -51,7 +51,7 @@ from django.db.models import Count, IntegerField, Q, Sum, Value
 from django.db.models.functions import Coalesce, NullIf
 from django.utils import timezone
 from django.utils.formats import number_format
-from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext, gettext_noop, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from mitra.agreements.models import (
@@ -114,7 +114,7 @@ GRADE_MEANINGS = {
     "A": _("very good"),
     "B": _("good"),
     "C": _("not good"),
-    "D": _("poor"),
+    "D": pgettext_lazy("grade", "poor"),
 }
 
 PARTICIPANT_KEYS = ("students", "students_credited", "certificates", "lecturers")

@@ -8,7 +8,7 @@ previous round and the open answers — never who gave which answer.
 from pathlib import Path
 
 from django.utils.formats import number_format
-from django.utils.translation import get_language, gettext
+from django.utils.translation import get_language, gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from mitra.documents import charts
@@ -49,7 +49,7 @@ SURVEY_RESULT_VARIABLES = (
             Variable.text("name", _("Element")),
             Variable.number("n", _("Answers")),
             Variable.text("mean", _("Mean (1-4)")),
-            Variable.text("delta", _("Change")),
+            Variable.text("delta", pgettext_lazy("difference", "Change")),
         ],
     ),
     Variable.list(
@@ -71,7 +71,7 @@ SURVEY_RESULT_VARIABLES = (
             Variable.number("n", _("Answers")),
             Variable.text("mean", _("Mean (1-4)")),
             *_PERCENT_FIELDS,
-            Variable.text("delta", _("Change")),
+            Variable.text("delta", pgettext_lazy("difference", "Change")),
         ],
     ),
     Variable.list(

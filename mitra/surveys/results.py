@@ -22,7 +22,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
 from django.db.models import Count
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from mitra.surveys.models import SCALE, Answer, Item, ItemKind, Round, RoundStatus
@@ -38,7 +38,7 @@ GRADES = (
     (Decimal("88.31"), "A", _("Very good")),
     (Decimal("76.61"), "B", _("Good")),
     (Decimal("65.00"), "C", _("Not good")),
-    (Decimal("25.00"), "D", _("Poor")),
+    (Decimal("25.00"), "D", pgettext_lazy("grade", "Poor")),
 )
 #: The names of the points of the scale in accreditation tables.
 POINT_NAMES = {4: _("very good"), 3: _("good"), 2: _("fair"), 1: _("poor")}

@@ -19,7 +19,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
 from django.utils.http import content_disposition_header
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
@@ -508,7 +508,7 @@ def _results_xlsx(round, results, language):
             gettext("Mean"),
             *point_headers,
             gettext("Previous mean"),
-            gettext("Change"),
+            pgettext("difference", "Change"),
         ],
         [
             (
