@@ -450,6 +450,13 @@ class ParticipationForm(forms.Form):
                 "students_credited",
                 _("More than the students involved."),
             )
+        # A certificate goes to a participant: a student or a lecturer.
+        participants = students + (cleaned.get("lecturers") or 0)
+        if (cleaned.get("certificates") or 0) > participants:
+            self.add_error(
+                "certificates",
+                _("More than the students and lecturers involved."),
+            )
         return cleaned
 
 

@@ -672,6 +672,13 @@ def _participation_counts(row, errors):
             _("%(unit)s: more students with credits recognised than students involved.")
             % {"unit": row["unit"]},
         )
+    # A certificate goes to a participant: a student or a lecturer.
+    if counts["certificates"] > counts["students"] + counts["lecturers"]:
+        errors.add(
+            "participations",
+            _("%(unit)s: more certificates than students and lecturers involved.")
+            % {"unit": row["unit"]},
+        )
     return counts
 
 

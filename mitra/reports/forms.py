@@ -13,6 +13,7 @@ from mitra.reports.models import (
     OutputKind,
     OutputNumerator,
     RuleSet,
+    RuleSetKind,
 )
 
 MIN_YEAR, MAX_YEAR = 2000, 2100
@@ -103,7 +104,23 @@ class RuleSetSettingsForm(forms.ModelForm):
             ("", _("Installation default")),
             *OutputDenominator.choices,
         ]
-        if self.instance.kind != "output":
+        # Only the weighted count of 2023 (IKU 3.1) falls back on
+        # MITRA_IKU_2023_WINDOW; the output count of 2025 (IKU 5) has settings
+        # of its own, MITRA_IKU_2025_NUMERATOR and _DENOMINATOR, on the fields
+        # below (see RuleSet.window).
+        if self.instance.kind == RuleSetKind.WEIGHTED:
+            self.fields["counting_window"].help_text = _(
+                "Empty: the installation's default (MITRA_IKU_2023_WINDOW)."
+            )
+        else:
+            self.fields["counting_window"].choices = [
+                ("", _("Default (in force during the year)")),
+                *CountingWindow.choices,
+            ]
+            self.fields["counting_window"].help_text = _(
+                "Empty: those in force at some time during the year."
+            )
+        if self.instance.kind != RuleSetKind.OUTPUT:
             del self.fields["numerator"]
             del self.fields["denominator"]
 

@@ -18,7 +18,12 @@ from mitra.core.permissions import Action, can, get_for_user_or_404, require
 from mitra.reports import services
 from mitra.reports.evidence import build_pack
 from mitra.reports.forms import RelevanceForm, YearForm
-from mitra.reports.indicators import compute, indicators_for_year, safe_part
+from mitra.reports.indicators import (
+    Status,
+    compute,
+    indicators_for_year,
+    safe_part,
+)
 from mitra.reports.models import AgreementRelevance, Indicator
 
 
@@ -38,7 +43,12 @@ def indicator_list(request):
     return render(
         request,
         "reports/indicators/list.html",
-        {"form": form, "year": year, "results": results},
+        {
+            "form": form,
+            "year": year,
+            "results": results,
+            "statuses": Status.legend(),
+        },
     )
 
 

@@ -18,7 +18,11 @@ institution's own. What is code is the *calculation* an indicator names:
 Each calculation returns an `IndicatorResult`: a status, the figures as
 tables, the records behind them and the evidence files, named as they are
 placed in the evidence pack. An indicator with nothing behind it says "no
-evidence yet" — never a zero that reads like a failure.
+evidence yet" — never a zero that reads like a failure — and figures with
+no evidence file to show for them say so ("figures recorded, no evidence
+file yet") rather than "evidenced". Each listed file is checked to be in
+storage (not read), so a file deleted behind Mitra's back is flagged on the
+page as it is in the pack.
 
 Activities belong to the year they start in, so an activity spanning two
 years is counted once; agreements count for a year when in force at some
@@ -32,6 +36,7 @@ import re
 from pathlib import PurePath
 
 from django.apps import apps
+from django.core.exceptions import SuspiciousFileOperation
 from django.db.models import Prefetch, Q
 from django.urls import NoReverseMatch, reverse
 from django.utils.text import slugify
@@ -52,25 +57,67 @@ logger = logging.getLogger(__name__)
 
 
 class Status:
-    """Where an indicator stands for a year, as the evidence shows it."""
+    """Where an indicator stands for a year, as the evidence shows it.
+
+    A calculation judges its figures: complete (EVIDENCED), incomplete
+    (PARTIAL) or nothing recorded (NO_EVIDENCE). Whether files back them is
+    judged once for all, in `overall_status`: figures without any evidence
+    file that can be read are only RECORDED, and a listed file missing from
+    storage leaves the indicator at most PARTIAL.
+    """
 
     EVIDENCED = "evidenced"
     PARTIAL = "partial"
+    RECORDED = "recorded"
     NO_EVIDENCE = "no_evidence"
     UNAVAILABLE = "unavailable"
 
     LABELS = {
         EVIDENCED: gettext_lazy("Evidenced"),
         PARTIAL: gettext_lazy("Partly evidenced"),
+        RECORDED: gettext_lazy("Figures recorded, no evidence file yet"),
         NO_EVIDENCE: gettext_lazy("No evidence yet"),
         UNAVAILABLE: gettext_lazy("Not yet available"),
+    }
+    DESCRIPTIONS = {
+        EVIDENCED: gettext_lazy(
+            "Everything the indicator asks for is recorded, and every evidence "
+            "file listed can be downloaded."
+        ),
+        PARTIAL: gettext_lazy(
+            "Evidence files exist, but part of what the indicator asks for is "
+            "not recorded yet, or a listed file is missing from storage."
+        ),
+        RECORDED: gettext_lazy(
+            "The records give figures, but no evidence file (a signed "
+            "document, a report, a policy) is attached to them yet."
+        ),
+        NO_EVIDENCE: gettext_lazy("Nothing in the records for the year."),
+        UNAVAILABLE: gettext_lazy(
+            "Mitra does not compute this indicator, or the part of Mitra it "
+            "reads from is missing."
+        ),
     }
     COLOURS = {
         EVIDENCED: "success",
         PARTIAL: "warning",
+        RECORDED: "info",
         NO_EVIDENCE: "secondary",
         UNAVAILABLE: "light",
     }
+
+    @classmethod
+    def legend(cls):
+        """Each status with its label, meaning and colour, best first."""
+        return [
+            {
+                "value": value,
+                "label": cls.LABELS[value],
+                "description": cls.DESCRIPTIONS[value],
+                "colour": cls.COLOURS[value],
+            }
+            for value in cls.LABELS
+        ]
 
 
 @dataclasses.dataclass
@@ -101,6 +148,7 @@ class EvidenceFile:
     path: str
     url: str = ""
     record_url: str = ""
+    missing: bool = False
 
 
 @dataclasses.dataclass
@@ -117,6 +165,14 @@ class IndicatorResult:
     @property
     def status_label(self):
         return Status.LABELS[self.status]
+
+    @property
+    def status_description(self):
+        return Status.DESCRIPTIONS[self.status]
+
+    @property
+    def missing_files(self):
+        return [item for item in self.files if item.missing]
 
     @property
     def status_colour(self):
@@ -287,7 +343,48 @@ def compute(indicator, year, user):
         )
     result = calculation(indicator, year, user)
     result.files = unique_paths(result.files)
+    for item in result.files:
+        item.missing = not in_storage(item.file)
+    result.status = overall_status(result)
+    missing = len(result.missing_files)
+    if missing:
+        result.notes.append(
+            ngettext(
+                "%(count)s evidence file listed is missing from storage: "
+                "upload it again on its record.",
+                "%(count)s evidence files listed are missing from storage: "
+                "upload them again on their records.",
+                missing,
+            )
+            % {"count": missing}
+        )
     return result
+
+
+def in_storage(field_file):
+    """Whether a stored file is still there (its content is not read)."""
+    try:
+        return bool(field_file.name) and field_file.storage.exists(field_file.name)
+    except (OSError, ValueError, SuspiciousFileOperation):
+        return False
+
+
+def overall_status(result):
+    """The status of `result` once its files are taken into account.
+
+    Figures a calculation found (complete or not) are only "recorded" while
+    no evidence file can be read: an auditor asks for the documents, not the
+    counts. A listed file missing from storage keeps the indicator partly
+    evidenced until it is uploaded again.
+    """
+    if result.status not in (Status.EVIDENCED, Status.PARTIAL):
+        return result.status
+    present = [item for item in result.files if not item.missing]
+    if not present:
+        return Status.RECORDED
+    if len(present) < len(result.files):
+        return Status.PARTIAL
+    return result.status
 
 
 # --- Credit recognition and competency certificates --------------------------
@@ -789,7 +886,13 @@ def network(indicator, year, user):
         "year": year,
         "noted": noted,
     }
-    complete = scopes_met == set(Scope.values) and fields_met == set(Tridharma.values)
+    # Relevance to the vision is half of what the indicator states: the
+    # network is evidenced only when every agreement in it has its note.
+    complete = (
+        scopes_met == set(Scope.values)
+        and fields_met == set(Tridharma.values)
+        and noted == len(agreements)
+    )
     result.status = Status.EVIDENCED if complete else Status.PARTIAL
     missing_scopes = [
         label for value, label in Scope.choices if value not in scopes_met
@@ -798,6 +901,15 @@ def network(indicator, year, user):
         result.notes.append(
             _("No agreement in force at these scopes: %(scopes)s.")
             % {"scopes": ", ".join(str(label) for label in missing_scopes)}
+        )
+    if noted < len(agreements):
+        result.notes.append(
+            ngettext(
+                "%(count)s agreement has no relevance to the vision noted yet.",
+                "%(count)s agreements have no relevance to the vision noted yet.",
+                len(agreements) - noted,
+            )
+            % {"count": len(agreements) - noted}
         )
     if unclassified:
         result.notes.append(

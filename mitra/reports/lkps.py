@@ -88,9 +88,22 @@ class LkpsRow:
     end_year: str
     via_department: bool
     extras: list
+    has_signed_file: bool = True
 
     def ticks(self):
         return [TICK if self.scope == value else "" for value, _label in TINGKAT]
+
+    @property
+    def department_note(self):
+        """The marker of an agreement listed through the programme's
+        jurusan, on screen and in the workbook."""
+        return _("via the department") if self.via_department else ""
+
+    @property
+    def evidence_note(self):
+        """What the evidence cell says when there is no signed document to
+        link to (the link then goes to the agreement's page)."""
+        return "" if self.has_signed_file else _("no signed document on file")
 
 
 @dataclasses.dataclass
@@ -298,6 +311,7 @@ def lkps_table(*, programme, ts, user, extra_columns=()):
                     end_year=str(end.year) if end else "-",
                     via_department=via_department,
                     extras=extras.values(agreement),
+                    has_signed_file=bool(agreement.signed_file),
                 )
             )
     return LkpsResult(programme, ts, tables, unclassified, extra_columns)
@@ -313,10 +327,19 @@ WIDTHS = [5, 30, 8, 8, 8, 40, 40, 26, 26, 14]
 
 
 def _title_text(row):
-    if not row.activities:
-        return row.title
-    titles = "; ".join(activity.title for activity in row.activities)
-    return "\n".join([row.title, _("Activities: %(titles)s") % {"titles": titles}])
+    lines = [
+        f"{row.title} ({row.department_note})" if row.via_department else row.title
+    ]
+    if row.activities:
+        titles = "; ".join(activity.title for activity in row.activities)
+        lines.append(_("Activities: %(titles)s") % {"titles": titles})
+    return "\n".join(lines)
+
+
+def _evidence_text(row):
+    if row.has_signed_file:
+        return row.evidence
+    return f"{row.evidence}\n({row.evidence_note})"
 
 
 def lkps_workbook(result, *, absolute_url):
@@ -388,7 +411,7 @@ def _write_sheet(sheet, result, table, absolute_url):
             _title_text(row),
             row.benefit,
             row.period,
-            row.evidence,
+            _evidence_text(row),
             row.end_year,
             *row.extras,
         ]

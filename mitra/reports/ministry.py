@@ -20,12 +20,18 @@ A cooperation belongs to a programme when the programme is among the
 agreement's units. Programmes are the active units of kind prodi whose level
 is one the rule set counts. Which agreements count for a year is the rule
 set's counting window: signed in the year, or in force at some time in it.
+
+Every signed agreement of the year (signed in it or in force during it) is
+judged, so that the page can say why one does not count: its document type,
+the counting window, and — for the weighted count — its level (a jurusan's
+agreement is not a study programme's) and its partner's category.
 """
 
 import dataclasses
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from mitra.agreements.models import Activity, Agreement
@@ -143,6 +149,12 @@ def partner_category(partner, rule_set):
     return partner_categories([partner], rule_set)[partner.pk].category
 
 
+def category_label(category):
+    """A category as a choice reads: its name, and its weight written the
+    way the active language writes numbers ("0,30" in Indonesian)."""
+    return f"{category.name} ({number_format(category.weight, decimal_pos=2)})"
+
+
 # --- Results -----------------------------------------------------------------
 
 
@@ -158,6 +170,8 @@ class Counted:
     forms: list = dataclasses.field(default_factory=list)
     has_output: bool = False
     reason: str = ""
+    #: The counted programmes whose figure lists the agreement (weighted).
+    programme_ids: tuple = ()
 
 
 @dataclasses.dataclass
@@ -182,6 +196,8 @@ class MinistryResult:
     programmes: list
     left_out: list
     unassigned: list = dataclasses.field(default_factory=list)
+    #: The agreements of the year that do not count, each with its reason.
+    not_counted: list = dataclasses.field(default_factory=list)
     numerator_rule: str = ""
     denominator_rule: str = ""
 
@@ -203,15 +219,50 @@ def _ratio(numerator, denominator, *, percent):
     return value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
-def counted_agreements(user, rule_set, year, window):
-    """The agreements `user` sees that `rule_set` counts for `year`."""
+def year_agreements(user, year):
+    """The signed agreements `user` sees that concern `year`: signed in it,
+    or in force at some time during it. A rule set counts some of them."""
     agreements = Agreement.objects.for_user(user)
-    if rule_set.document_types:
-        agreements = agreements.filter(document_type__in=rule_set.document_types)
-    if window == CountingWindow.SIGNED:
-        return signed_in(agreements, year)
     first, last = year_bounds(year)
-    return in_force_between(agreements, first, last)
+    return agreements.filter(
+        Q(pk__in=signed_in(agreements, year).values("pk"))
+        | Q(pk__in=in_force_between(agreements, first, last).values("pk"))
+    )
+
+
+def window_ids(user, year, window):
+    """The ids of the agreements `user` sees in the counting `window` of
+    `year`: signed in the year, or in force at some time during it."""
+    agreements = Agreement.objects.for_user(user)
+    if window == CountingWindow.SIGNED:
+        agreements = signed_in(agreements, year)
+    else:
+        first, last = year_bounds(year)
+        agreements = in_force_between(agreements, first, last)
+    return set(agreements.values_list("pk", flat=True))
+
+
+def ineligibility(agreement, *, rule_set, year, window, in_window):
+    """Return why `agreement` is not a document `rule_set` counts for
+    `year` — its document type, or the counting window — as sentences; an
+    empty list when it is one.
+
+    `in_window` holds the ids `window_ids` returned for the same window.
+    """
+    reasons = []
+    if rule_set.document_types and agreement.document_type not in set(
+        rule_set.document_types
+    ):
+        reasons.append(
+            _("Document type %(type)s is not counted by this rule set.")
+            % {"type": agreement.get_document_type_display()}
+        )
+    if agreement.pk not in in_window:
+        if window == CountingWindow.SIGNED:
+            reasons.append(_("Not signed in %(year)s.") % {"year": year})
+        else:
+            reasons.append(_("Not in force at any time in %(year)s.") % {"year": year})
+    return reasons
 
 
 def _with_details(agreements, year):
@@ -249,11 +300,18 @@ def ministry_indicator(
         return None
     window = window or rule_set.window
     programmes, left_out = programmes_for(rule_set)
-    agreements = list(
-        _with_details(counted_agreements(user, rule_set, year, window), year)
-    )
+    candidates = list(_with_details(year_agreements(user, year), year))
+    in_window = window_ids(user, year, window)
+    ineligible = {}
+    for agreement in candidates:
+        reasons = ineligibility(
+            agreement, rule_set=rule_set, year=year, window=window, in_window=in_window
+        )
+        if reasons:
+            ineligible[agreement.pk] = reasons
+    agreements = [each for each in candidates if each.pk not in ineligible]
     categories = partner_categories(
-        {agreement.partner_id: agreement.partner for agreement in agreements}.values(),
+        {agreement.partner_id: agreement.partner for agreement in candidates}.values(),
         rule_set,
     )
     compute = {
@@ -278,6 +336,8 @@ def ministry_indicator(
         categories,
         numerator=numerator or rule_set.output_numerator,
         denominator=denominator or rule_set.output_denominator,
+        candidates=candidates,
+        ineligible=ineligible,
     )
     return result
 
@@ -331,33 +391,80 @@ def _percentage(result, programmes, agreements, categories, **_settings):
     result.value = _ratio(qualifying, len(programmes), percent=True)
 
 
-def _weighted(result, programmes, agreements, categories, **_settings):
-    total = Decimal(0)
+def _level_reason(agreement, programme_ids):
+    """Why `agreement` belongs to none of the counted programmes, or ""."""
+    units = list(agreement.units.all())
+    if any(unit.pk in programme_ids for unit in units):
+        return ""
+    if any(unit.kind == UnitKind.PRODI for unit in units):
+        return _("None of its study programmes is counted under this rule set.")
+    if any(unit.kind == UnitKind.JURUSAN for unit in units):
+        return _("At the level of a department (jurusan), not of a study programme.")
+    return _(
+        "Not at the level of a study programme: no study programme among its units."
+    )
+
+
+def _judge_weighted(agreement, *, reasons, programme_ids, assigned):
+    """Decide whether `agreement` counts under a weighted rule set, and why
+    not: a counted document type in the window (`reasons` says otherwise),
+    of a counted programme, with a partner in one of the categories.
+
+    A document of a counted type in the window is listed under each of its
+    counted programmes, with its weight or its reason.
+    """
+    reasons = list(reasons)
+    listed = ()
+    if not reasons:
+        listed = tuple(
+            unit.pk for unit in agreement.units.all() if unit.pk in programme_ids
+        )
+    level = _level_reason(agreement, programme_ids)
+    if level:
+        reasons.append(level)
+    category = assigned.category
+    if category is None:
+        reasons.append(_("The partner is in none of the rule set's categories."))
+    counts = not reasons
+    return Counted(
+        agreement,
+        counts=counts,
+        category=category,
+        explicit=assigned.explicit,
+        weight=category.weight if counts else Decimal(0),
+        reason=" ".join(reasons),
+        programme_ids=listed,
+    )
+
+
+def _weighted(
+    result, programmes, agreements, categories, *, candidates, ineligible, **_settings
+):
+    programme_ids = {unit.pk for unit in programmes}
+    judged = [
+        _judge_weighted(
+            agreement,
+            reasons=ineligible.get(agreement.pk, []),
+            programme_ids=programme_ids,
+            assigned=categories[agreement.partner_id],
+        )
+        for agreement in candidates
+    ]
+    # Weights are written with two decimals; so is a programme with none.
+    total = Decimal("0.00")
     for unit in programmes:
-        rows = []
-        for agreement in _of_programme(agreements, unit):
-            assigned = categories[agreement.partner_id]
-            category = assigned.category
-            rows.append(
-                Counted(
-                    agreement,
-                    counts=category is not None,
-                    category=category,
-                    explicit=assigned.explicit,
-                    weight=category.weight if category else Decimal(0),
-                    reason=""
-                    if category
-                    else _("The partner is in none of the rule set's categories."),
-                )
-            )
-        value = sum((row.weight for row in rows), Decimal(0))
+        rows = [row for row in judged if unit.pk in row.programme_ids]
+        value = sum((row.weight for row in rows), Decimal("0.00"))
         total += value
         result.programmes.append(ProgrammeFigure(unit, rows, value=value))
+    result.not_counted = [row for row in judged if not row.counts]
     result.numerator, result.denominator = total, len(programmes)
     result.value = _ratio(total, len(programmes), percent=False)
 
 
-def _output(result, programmes, agreements, categories, *, numerator, denominator):
+def _output(
+    result, programmes, agreements, categories, *, numerator, denominator, **_others
+):
     kinds = (
         set(DOWNSTREAMING_KINDS)
         if numerator == OutputNumerator.WITH_DOWNSTREAMING

@@ -19,12 +19,26 @@
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from mitra.core.files import private_upload_to
 from mitra.core.models import GatedQuerySet, TimeStampedModel
 from mitra.core.validators import validate_evidence_file
+
+
+def in_active_language(indonesian, english):
+    """Return the text of the active language, else the other one.
+
+    Indicators and rule sets are data written by the institution, in
+    Indonesian (the interface's default) and, optionally, in English.
+    """
+    language = translation.get_language() or ""
+    if language.startswith("en"):
+        return english or indonesian
+    return indonesian or english
+
 
 # --- Indicators of the quality standard --------------------------------------
 
@@ -58,11 +72,13 @@ class Indicator(TimeStampedModel):
 
     code = models.CharField(_("code"), max_length=40)
     statement = models.TextField(_("statement"))
+    statement_en = models.TextField(_("statement in English"), blank=True)
     measure = models.TextField(
         _("how it is measured"),
         blank=True,
         help_text=_("What counts as evidence and how the figures are obtained."),
     )
+    measure_en = models.TextField(_("how it is measured, in English"), blank=True)
     year = models.PositiveSmallIntegerField(
         _("in use since"), help_text=_("The first year this wording applies.")
     )
@@ -111,6 +127,16 @@ class Indicator(TimeStampedModel):
     def get_absolute_url(self):
         return reverse("reports:indicator", args=[self.pk])
 
+    @property
+    def statement_text(self):
+        """The statement in the active language (else in the other one)."""
+        return in_active_language(self.statement, self.statement_en)
+
+    @property
+    def measure_text(self):
+        """How it is measured, in the active language (else in the other)."""
+        return in_active_language(self.measure, self.measure_en)
+
 
 # --- The ministry's cooperation indicator ------------------------------------
 
@@ -155,6 +181,7 @@ class RuleSet(TimeStampedModel):
     regulation = models.CharField(_("regulation"), max_length=200)
     name = models.CharField(_("name"), max_length=200)
     description = models.TextField(_("how it is counted"), blank=True)
+    description_en = models.TextField(_("how it is counted, in English"), blank=True)
     year_from = models.PositiveSmallIntegerField(_("first year"))
     year_to = models.PositiveSmallIntegerField(
         _("last year"), null=True, blank=True, help_text=_("Empty: still in use.")
@@ -177,7 +204,11 @@ class RuleSet(TimeStampedModel):
         max_length=20,
         choices=CountingWindow.choices,
         blank=True,
-        help_text=_("Empty: the installation's default (MITRA_IKU_2023_WINDOW)."),
+        help_text=_(
+            "Empty: for a weighted rule set, the installation's default "
+            "(MITRA_IKU_2023_WINDOW); for the others, those in force at some "
+            "time during the year."
+        ),
     )
     numerator = models.CharField(
         _("numerator"),
@@ -206,9 +237,22 @@ class RuleSet(TimeStampedModel):
         return f"{self.name} ({self.regulation})"
 
     @property
+    def description_text(self):
+        """How it is counted, in the active language (else in the other)."""
+        return in_active_language(self.description, self.description_en)
+
+    @property
     def window(self):
-        """The counting window in effect (own setting, else the default)."""
-        return self.counting_window or settings.MITRA_IKU_2023_WINDOW
+        """The counting window in effect: the rule set's own; else, for the
+        weighted count of 2023 (IKU 3.1), the installation's default
+        MITRA_IKU_2023_WINDOW, since its guide and institutions differ; else
+        the agreements in force during the year, as the 2021 and 2025
+        indicators count them."""
+        if self.counting_window:
+            return self.counting_window
+        if self.kind == RuleSetKind.WEIGHTED:
+            return settings.MITRA_IKU_2023_WINDOW
+        return CountingWindow.IN_FORCE
 
     @property
     def output_numerator(self):

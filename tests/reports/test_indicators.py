@@ -94,7 +94,7 @@ def test_it_counts_students_with_credits_recognised_per_programme(world, users):
 
 def test_an_activity_of_a_credit_form_without_credits_is_partial(units, users):
     # given only a credit-transfer activity whose participants are not counted
-    agreement = AgreementFactory(units=[units["ja1"]])
+    agreement = AgreementFactory(units=[units["ja1"]], signed_file=pdf_upload())
     Activity.objects.create(
         agreement=agreement,
         title="Transfer kredit",
@@ -116,7 +116,9 @@ def test_certificates_count_only_with_the_partner_kinds_named(units, users):
     ngo = PartnerFactory(kind=PartnerKind.objects.get(code="ngo"))
     for partner, count in ((lsp, 12), (ngo, 7)):
         activity = Activity.objects.create(
-            agreement=AgreementFactory(partner=partner, units=[units["jb1"]]),
+            agreement=AgreementFactory(
+                partner=partner, units=[units["jb1"]], signed_file=pdf_upload()
+            ),
             title=f"Uji kompetensi {count}",
             start_date=datetime.date(YEAR, 6, 1),
         )
@@ -241,7 +243,13 @@ def test_the_network_is_evidenced_when_every_scope_and_field_is_covered(units, u
         (Scope.INTERNATIONAL, "education"),
     ):
         fields = {"education": False, field: True}
-        AgreementFactory(scope=scope, start_date=datetime.date(2024, 1, 1), **fields)
+        agreement = AgreementFactory(
+            scope=scope,
+            start_date=datetime.date(2024, 1, 1),
+            signed_file=pdf_upload(),
+            **fields,
+        )
+        AgreementRelevance.objects.create(agreement=agreement, note="Sesuai visi")
 
     assert result_for("B.1.2.9.3", users["office"]).status == Status.EVIDENCED
 

@@ -241,7 +241,7 @@ def test_the_output_rule_set_takes_its_numerator_and_denominator(db, users):
         rule_set.output_numerator,
         rule_set.output_denominator,
     ) == (
-        "signed",
+        "in_force",
         "with_downstreaming",
         "with_activity",
     )
