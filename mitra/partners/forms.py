@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from mitra.partners.models import Contact, Partner, PartnerKind
+from mitra.reports.ministry import category_label
 
 
 class PartnerForm(forms.ModelForm):
@@ -91,7 +92,7 @@ class PartnerCategoriesForm(forms.Form):
                 choices=[
                     (self.FROM_KIND, kind_label),
                     *[
-                        (str(category.pk), f"{category.name} ({category.weight})")
+                        (str(category.pk), category_label(category))
                         if rule_set.kind == "weighted"
                         else (str(category.pk), category.name)
                         for category in rule_set.categories.all()

@@ -15,7 +15,7 @@ from mitra.partners.forms import PartnerCategoriesForm
 from mitra.partners.models import Partner, PartnerRuleCategory
 from mitra.reports import services
 from mitra.reports.forms import MinistryForm, RuleSetSettingsForm
-from mitra.reports.ministry import category_label, kind_defaults, ministry_indicator
+from mitra.reports.ministry import kind_defaults, ministry_indicator
 from mitra.reports.models import RuleSet, RuleSetKind
 
 
@@ -100,25 +100,7 @@ def categories_form(partner, data=None):
     form = PartnerCategoriesForm(
         data, rule_sets=rule_sets, current=current, defaults=defaults
     )
-    _localise_weights(form, rule_sets)
     return form, rule_sets, own
-
-
-def _localise_weights(form, rule_sets):
-    """Write the weights in the categories' choices as the active language
-    writes numbers ("0,30" in Indonesian), as the ministry page does: the
-    partners' form, which knows nothing of locales, writes "0.30"."""
-    for rule_set in rule_sets:
-        if rule_set.kind != RuleSetKind.WEIGHTED:
-            continue
-        field = form.fields[f"rule_set_{rule_set.pk}"]
-        labels = {
-            str(category.pk): category_label(category)
-            for category in rule_set.categories.all()
-        }
-        field.choices = [
-            (value, labels.get(value, label)) for value, label in field.choices
-        ]
 
 
 def partner_categories_save(request, pk):
