@@ -239,7 +239,10 @@ def evaluation_report_layout(form, doc):
             (_("Students with credits recognised"), "{{ students_credited }}"),
             (_("Certificates issued"), "{{ certificates }}"),
             (_("Lecturers involved"), "{{ lecturers }}"),
-            (_("Activities with an output, described or recorded"), "{{ activities_with_output }}"),
+            (
+                _("Activities with an output, described or recorded"),
+                "{{ activities_with_output }}",
+            ),
             (_("Outputs recorded with their kind"), "{{ output_count }}"),
         ]
     )

@@ -149,7 +149,9 @@ EVALUATION_VARIABLES = (
         Variable.number(variable.name, variable.description)
         for variable in _PARTICIPANTS
     ],
-    Variable.number("activities_with_output", _("Activities with an output, described or recorded")),
+    Variable.number(
+        "activities_with_output", _("Activities with an output, described or recorded")
+    ),
     Variable.list(
         "activities",
         _("Activities carried out in the year"),
