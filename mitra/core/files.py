@@ -2,15 +2,40 @@
 
 Uploads live under MEDIA_ROOT and are never published by URL: a view finds
 the record through the permission gate first, then streams the file as an
-attachment.
+attachment. The storages below say so when asked for a URL (MEDIA_URL is
+None), so a page that asks, such as the Django admin's, shows no link
+instead of failing.
 """
 
 import secrets
 from pathlib import PurePath
 
+from django.core.files.storage import FileSystemStorage, InMemoryStorage
 from django.http import FileResponse, Http404
 from django.utils import timezone
 from django.utils.text import slugify
+
+
+class _PrivateURLMixin:
+    """Give no URL for a file while MEDIA_URL is None.
+
+    Django's storages raise ValueError then, and a page that renders
+    `FieldFile.url` fails with a server error; an empty URL is "none to
+    give" to templates and serializers alike.
+    """
+
+    def url(self, name):
+        if self.base_url is None:
+            return ""
+        return super().url(name)
+
+
+class PrivateFileSystemStorage(_PrivateURLMixin, FileSystemStorage):
+    """The files of MEDIA_ROOT, handed out only by Mitra's own views."""
+
+
+class PrivateInMemoryStorage(_PrivateURLMixin, InMemoryStorage):
+    """The test suite's storage, private in the same way."""
 
 
 def private_upload_to(instance, filename):

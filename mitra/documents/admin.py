@@ -1,25 +1,24 @@
 """Read-only admin pages: every change goes through Mitra's own pages.
 
 Uploaded templates are checked before they are stored, and an issued
-document is frozen for good, so the admin only shows them.
+document is frozen for good, so the admin only shows them. Their files open
+through Mitra's download views.
 """
 
 import json
 
 from django.contrib import admin
+from django.urls import reverse
 
+from mitra.core.admin import ReadOnlyAdmin
 from mitra.documents.models import FormTemplate, IssuedDocument, Letterhead, PrintedForm
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None):
-        return False
+def _issued_file(fmt):
+    def url(document):
+        return reverse("documents:issued_file", args=[document.pk]) + f"?format={fmt}"
 
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+    return url
 
 
 @admin.register(IssuedDocument)
@@ -30,6 +29,10 @@ class IssuedDocumentAdmin(ReadOnlyAdmin):
     list_select_related = ["issued_by"]
     exclude = ["snapshot"]
     readonly_fields = ["snapshot_text"]
+    file_downloads = {
+        "docx_file": _issued_file("docx"),
+        "pdf_file": _issued_file("pdf"),
+    }
 
     @admin.display(description="snapshot")
     def snapshot_text(self, obj):
@@ -40,6 +43,7 @@ class IssuedDocumentAdmin(ReadOnlyAdmin):
 class FormTemplateAdmin(ReadOnlyAdmin):
     list_display = ["form_code", "original_name", "uploaded_at", "uploaded_by"]
     list_filter = ["form_code"]
+    file_downloads = {"file": "documents:form_template_file"}
 
 
 @admin.register(PrintedForm)
@@ -50,3 +54,4 @@ class PrintedFormAdmin(ReadOnlyAdmin):
 @admin.register(Letterhead)
 class LetterheadAdmin(ReadOnlyAdmin):
     list_display = ["__str__", "updated_at"]
+    file_downloads = {"logo": lambda letterhead: reverse("documents:letterhead_logo")}

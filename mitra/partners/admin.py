@@ -1,6 +1,6 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
+from mitra.core.admin import MitraAdmin, MitraHistoryAdmin, MitraTabularInline
 from mitra.partners.models import (
     Contact,
     Partner,
@@ -11,22 +11,22 @@ from mitra.partners.models import (
 
 
 @admin.register(PartnerKind)
-class PartnerKindAdmin(admin.ModelAdmin):
+class PartnerKindAdmin(MitraAdmin):
     list_display = ["code", "name", "name_en", "is_industry", "ordering"]
 
 
-class AliasInline(admin.TabularInline):
+class AliasInline(MitraTabularInline):
     model = PartnerAlias
     extra = 0
 
 
-class ContactInline(admin.TabularInline):
+class ContactInline(MitraTabularInline):
     model = Contact
     extra = 0
 
 
 @admin.register(Partner)
-class PartnerAdmin(SimpleHistoryAdmin):
+class PartnerAdmin(MitraHistoryAdmin):
     list_display = ["code", "name", "kind", "scope", "country"]
     list_filter = ["kind", "scope"]
     search_fields = ["name", "code", "aliases__name"]
@@ -34,6 +34,6 @@ class PartnerAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(PartnerMerge)
-class PartnerMergeAdmin(admin.ModelAdmin):
+class PartnerMergeAdmin(MitraAdmin):
     list_display = ["absorbed_name", "kept", "merged_by", "merged_at"]
     readonly_fields = ["kept", "absorbed_name", "absorbed_code", "moved", "merged_by"]

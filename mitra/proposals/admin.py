@@ -1,6 +1,16 @@
-from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
+"""Admin pages of proposals, held to the rules of their services.
 
+A proposal decided or withdrawn no longer changes, and only a draft is
+deleted (`services.proposal_delete`); the permission gate, which the app's
+pages ask, says which.
+"""
+
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from mitra.core.admin import MitraAdmin, MitraHistoryAdmin, MitraTabularInline
+from mitra.core.permissions import Action, can
+from mitra.proposals import services
 from mitra.proposals.models import (
     CallDecline,
     CallForProposals,
@@ -13,7 +23,7 @@ from mitra.proposals.models import (
 )
 
 
-class ProposalEventInline(admin.TabularInline):
+class ProposalEventInline(MitraTabularInline):
     model = ProposalEvent
     extra = 0
     fields = [
@@ -29,15 +39,16 @@ class ProposalEventInline(admin.TabularInline):
     can_delete = False
 
 
-class ProposalAttachmentInline(admin.TabularInline):
+class ProposalAttachmentInline(MitraTabularInline):
     model = ProposalAttachment
     extra = 0
     fields = ["description", "file", "uploaded_by", "created_at"]
     readonly_fields = ["uploaded_by", "created_at"]
+    file_downloads = {"file": "proposals:attachment"}
 
 
 @admin.register(Proposal)
-class ProposalAdmin(SimpleHistoryAdmin):
+class ProposalAdmin(MitraHistoryAdmin):
     list_display = ["number", "title", "year", "status", "source", "unit", "score"]
     list_filter = ["status", "source", "year", "document_type", "is_external"]
     search_fields = ["number", "title", "partner_name", "proposer_organisation"]
@@ -52,33 +63,49 @@ class ProposalAdmin(SimpleHistoryAdmin):
     ]
     readonly_fields = ["score", "submitted_at", "last_activity_at", "decided_at"]
     inlines = [ProposalAttachmentInline, ProposalEventInline]
+    file_downloads = {"tor_file": "proposals:tor_file"}
+
+    def change_refusal(self, request, obj):
+        if can(request.user, Action.CHANGE, obj):
+            return None
+        return _("A proposal that is %(status)s can no longer be changed.") % {
+            "status": obj.get_status_display().lower()
+        }
+
+    def delete_refusal(self, request, obj):
+        if can(request.user, Action.DELETE, obj):
+            return None
+        return _("Only a draft can be deleted; withdraw a submitted proposal instead.")
+
+    def delete_model(self, request, obj):
+        services.proposal_delete(proposal=obj, by=request.user)
 
 
 @admin.register(CallForProposals)
-class CallForProposalsAdmin(SimpleHistoryAdmin):
+class CallForProposalsAdmin(MitraHistoryAdmin):
     list_display = ["title", "year", "deadline"]
     list_filter = ["year"]
     filter_horizontal = ["units"]
 
 
 @admin.register(CallDecline)
-class CallDeclineAdmin(admin.ModelAdmin):
+class CallDeclineAdmin(MitraAdmin):
     list_display = ["call", "unit", "declined_by", "declined_at"]
 
 
 @admin.register(RubricCriterion)
-class RubricCriterionAdmin(SimpleHistoryAdmin):
+class RubricCriterionAdmin(MitraHistoryAdmin):
     list_display = ["name", "weight", "order", "is_active"]
     list_editable = ["weight", "order", "is_active"]
 
 
-class ScoreInline(admin.TabularInline):
+class ScoreInline(MitraTabularInline):
     model = Score
     extra = 0
 
 
 @admin.register(Review)
-class ReviewAdmin(admin.ModelAdmin):
+class ReviewAdmin(MitraAdmin):
     list_display = ["proposal", "reviewer", "recommendation", "completed_at"]
     raw_id_fields = ["proposal", "reviewer", "assigned_by"]
     inlines = [ScoreInline]

@@ -2,29 +2,22 @@
 
 A record cannot be changed or deleted while it is kept, disposal lists and
 their log are kept for good, and every change goes through Mitra's own pages
-(which call the services), so the admin only shows these rows.
+(which call the services), so the admin only shows these rows. Asked to
+delete a record, it gives the register's reason (kept until a date, under a
+legal hold, or removed only by an approved disposal).
 """
 
 from django.contrib import admin
 
+from mitra.core.admin import ReadOnlyAdmin
 from mitra.records.models import (
     DisposalList,
     DisposalLog,
     PolicyDocument,
     Record,
     RecordType,
+    deletion_refusal,
 )
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(RecordType)
@@ -38,12 +31,19 @@ class RecordAdmin(ReadOnlyAdmin):
     list_filter = ["record_type", "on_hold"]
     search_fields = ["title"]
     list_select_related = ["record_type"]
+    file_downloads = {"file": "records:file"}
+
+    def delete_refusal(self, request, obj):
+        """Give the register's reason: kept until a date, held, or removed
+        only by an approved disposal."""
+        return " ".join(deletion_refusal(obj).messages)
 
 
 @admin.register(DisposalList)
 class DisposalListAdmin(ReadOnlyAdmin):
     list_display = ["__str__", "status", "as_of", "created_by", "decided_by"]
     list_filter = ["status"]
+    file_downloads = {"archive": "records:disposal_archive"}
 
 
 @admin.register(DisposalLog)
@@ -56,3 +56,4 @@ class DisposalLogAdmin(ReadOnlyAdmin):
 class PolicyDocumentAdmin(ReadOnlyAdmin):
     list_display = ["title", "version", "kind", "approved_on", "is_published"]
     list_filter = ["kind", "is_published"]
+    file_downloads = {"file": "records:policy_file"}

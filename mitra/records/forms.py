@@ -106,10 +106,16 @@ def _owner_field():
 
 
 class PolicyEditForm(forms.Form):
-    """The description, dates and publication of one version."""
+    """The description, dates and publication of one version.
+
+    `fixed` names the fields that no longer change (an approved document's
+    text, `services.policy_fixed_fields`): they show read-only, and the file
+    is not offered.
+    """
 
     title = forms.CharField(label=_("Title"), max_length=300)
     kind = forms.ChoiceField(label=_("Kind"), choices=PolicyKind.choices)
+    version = forms.CharField(label=_("Version"), max_length=20)
     covers = forms.MultipleChoiceField(
         label=_("Covers"),
         choices=CoverageArea.choices,
@@ -134,6 +140,15 @@ class PolicyEditForm(forms.Form):
         help_text=_("Replaceable until the document is approved."),
     )
 
+    def __init__(self, *args, fixed=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in fixed:
+            if name == "file":
+                self.fields.pop("file", None)
+            elif name in self.fields:
+                # A disabled field keeps its initial value whatever is posted.
+                self.fields[name].disabled = True
+
 
 class PolicyForm(PolicyEditForm):
     """A new document of the library (its first version)."""
@@ -145,9 +160,19 @@ class PolicyForm(PolicyEditForm):
 
 
 class PolicyVersionForm(forms.Form):
-    """A new version superseding the current one."""
+    """A new version superseding the current one (the only way an approved
+    document's title changes)."""
 
+    title = forms.CharField(
+        label=_("Title"),
+        max_length=300,
+        required=False,
+        help_text=_("Empty: the current version's title."),
+    )
     version = forms.CharField(label=_("New version"), max_length=20)
     file = forms.FileField(label=_("File (PDF or DOCX)"))
     approved_on = date_field(_("Approved on"))
     review_due = date_field(_("Review due"))
+
+    def clean_title(self):
+        return self.cleaned_data["title"].strip() or None

@@ -277,15 +277,28 @@ class Record(models.Model):
         return super().delete(*args, **kwargs)
 
 
-def _check_deletion(record):
+def deletion_refusal(record, *, disposing=False):
+    """Return the RecordProtected a deletion of `record` meets, or None.
+
+    A record is deleted only by an approved disposal (`disposing`), and
+    never while it is kept or held; the reason names the date it is kept
+    until, or the hold. The admin shows the same reason.
+    """
     stored = type(record)._base_manager.filter(pk=record.pk).first() or record
     if stored.is_protected():
-        raise protection_error(stored)
-    if not getattr(record, "_disposing", False):
-        raise RecordProtected(
+        return protection_error(stored)
+    if not disposing:
+        return RecordProtected(
             _("A record past its retention is removed only by an approved disposal."),
             code="disposal_only",
         )
+    return None
+
+
+def _check_deletion(record):
+    refusal = deletion_refusal(record, disposing=getattr(record, "_disposing", False))
+    if refusal is not None:
+        raise refusal
 
 
 @receiver(pre_save, sender=Record)
@@ -396,8 +409,21 @@ class DisposalList(models.Model):
         raise _kept_error()
 
 
+class SkipReason(models.TextChoices):
+    """Why approving a disposal list left one of its records in place."""
+
+    HELD = "held", _("under a legal hold")
+    RETAINED = "retained", _("kept longer")
+    GONE = "gone", _("no longer in the register")
+
+
 class DisposalItem(models.Model):
-    """One record on a disposal list, described as it was when listed."""
+    """One record on a disposal list, described as it was when listed.
+
+    `skipped` (with `kept_until` for a longer retention) records why the
+    approval left the record in the register: the hold or retention may
+    change afterwards, the reason it was kept on that day does not.
+    """
 
     disposal_list = models.ForeignKey(
         DisposalList, on_delete=models.PROTECT, related_name="items"
@@ -415,6 +441,13 @@ class DisposalItem(models.Model):
     issued_on = models.DateField(_("issued on"))
     retain_until = models.DateField(_("kept until"))
     archived_files = models.JSONField(_("files in the archive"), default=list)
+    skipped = models.CharField(
+        _("skipped on approval"),
+        max_length=20,
+        choices=SkipReason.choices,
+        blank=True,
+    )
+    kept_until = models.DateField(_("kept until, on approval"), null=True, blank=True)
 
     objects = KeptQuerySet.as_manager()
 

@@ -14,7 +14,9 @@ Records:
 * `legal_hold_set`, `legal_hold_clear` — the head's, with a reason.
 * `disposal_list_build` → `disposal_list_approve` (the head) or
   `disposal_list_cancel`: building stores the archive first; approving
-  deletes each listed record and writes the disposal log.
+  deletes each listed record and writes the disposal log, skipping a record
+  held or kept longer meanwhile (`skip_reason`, which the list's page shows
+  through `disposal_list_items`).
 """
 
 import csv
@@ -29,6 +31,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.text import slugify
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -47,6 +50,7 @@ from mitra.records.models import (
     Record,
     RecordProtected,
     RecordType,
+    SkipReason,
     protection_error,
     validate_policy_file,
     validate_record_file,
@@ -241,6 +245,16 @@ def _set_hold(record, *, by, reason, on_hold):
     _require_head(by, _("Only the head of the office sets or clears a legal hold."))
     with transaction.atomic():
         record = Record.objects.select_for_update().get(pk=record.pk)
+        # Setting a hold twice would write over the reason and date of the
+        # first, which the history and the record's page are read by.
+        if record.on_hold and on_hold:
+            raise ValidationError(
+                _("This record is already under a legal hold."), code="already_held"
+            )
+        if not record.on_hold and not on_hold:
+            raise ValidationError(
+                _("This record is not under a legal hold."), code="not_held"
+            )
         record.on_hold = on_hold
         record.hold_reason = reason
         record.hold_by = by
@@ -253,12 +267,18 @@ def _set_hold(record, *, by, reason, on_hold):
 
 
 def legal_hold_set(*, record, by, reason):
-    """Put `record` under a legal hold: kept, unchanged, never disposed."""
+    """Put `record` under a legal hold: kept, unchanged, never disposed.
+
+    Refused when the record is held already (clear the hold first).
+    """
     return _set_hold(record, by=by, reason=reason, on_hold=True)
 
 
 def legal_hold_clear(*, record, by, reason):
-    """Lift the legal hold of `record` (its retention applies again)."""
+    """Lift the legal hold of `record` (its retention applies again).
+
+    Refused when the record is not held.
+    """
     return _set_hold(record, by=by, reason=reason, on_hold=False)
 
 
@@ -514,6 +534,73 @@ def _dispose_document(document, by):
     return False
 
 
+def skip_reason(record, on):
+    """Return the `SkipReason` approving a disposal on `on` gives `record`,
+    or "" when it is disposed of.
+
+    A record put under a hold, or given a longer retention, since its list
+    was built stays in the register; so does one no longer there.
+    """
+    if record is None:
+        return SkipReason.GONE
+    if record.on_hold:
+        return SkipReason.HELD
+    if record.is_retained(on):
+        return SkipReason.RETAINED
+    return ""
+
+
+def _skip_text(reason, kept_until):
+    if reason == SkipReason.RETAINED and kept_until:
+        return gettext("kept until %(date)s") % {
+            "date": date_format(kept_until, "DATE_FORMAT")
+        }
+    return str(SkipReason(reason).label) if reason else ""
+
+
+@dataclass
+class ListedRecord:
+    """One record of a disposal list and what its approval does (or did).
+
+    `skipped` says why the record is (or was) left in the register, "" when
+    it is (or was) disposed of; both stay empty on a cancelled list.
+    """
+
+    item: DisposalItem
+    disposed: bool = False
+    skipped: str = ""
+
+
+def disposal_list_items(disposal):
+    """Return the `ListedRecord`s of `disposal`, in the list's order.
+
+    Before approval each says whether its record would be skipped today;
+    after it, which records were skipped and why, as recorded on approval.
+    """
+    items = list(disposal.items.select_related("record"))
+    if disposal.status == DisposalStatus.PROPOSED:
+        today = clock.today()
+        listed = []
+        for item in items:
+            reason = skip_reason(item.record, today)
+            kept_until = item.record.retain_until if item.record else None
+            listed.append(ListedRecord(item, skipped=_skip_text(reason, kept_until)))
+        return listed
+    if disposal.status != DisposalStatus.DISPOSED:
+        return [ListedRecord(item) for item in items]
+    logged = set(disposal.log_entries.values_list("record_number", flat=True))
+    return [
+        ListedRecord(item, disposed=True)
+        if item.record_number in logged
+        else ListedRecord(
+            item,
+            skipped=_skip_text(item.skipped, item.kept_until)
+            or gettext("reason not recorded"),
+        )
+        for item in items
+    ]
+
+
 def disposal_list_approve(*, disposal_list, by):
     """Approve `disposal_list` (the head): delete each listed record, log it.
 
@@ -539,7 +626,13 @@ def disposal_list_approve(*, disposal_list, by):
                 .filter(pk=item.record_id)
                 .first()
             )
-            if record is None or record.is_protected(today):
+            reason = skip_reason(record, today)
+            if reason:
+                # Kept with the list: the page says later why it stayed.
+                item.skipped = reason
+                if reason == SkipReason.RETAINED:
+                    item.kept_until = record.retain_until
+                item.save(update_fields=["skipped", "kept_until"])
                 continue
             files_to_delete += [record.file.name] if record.file else []
             document = record.document
@@ -684,6 +777,18 @@ def policy_create(
     return policy
 
 
+#: What an approved document's text is: fixed once approved, changed only
+#: by a new version (`policy_new_version`); its file is fixed too.
+POLICY_FIXED_WHEN_APPROVED = ("title", "kind", "version", "covers", "approved_on")
+
+
+def policy_fixed_fields(policy):
+    """Return the fields of `policy` that no longer change (its approved text)."""
+    if not policy.approved_on:
+        return ()
+    return (*POLICY_FIXED_WHEN_APPROVED, "file")
+
+
 @transaction.atomic
 def policy_update(
     *,
@@ -692,6 +797,7 @@ def policy_update(
     title,
     kind,
     covers=(),
+    version=None,
     owner=None,
     approved_on=None,
     review_due=None,
@@ -701,9 +807,13 @@ def policy_update(
 ):
     """Change a document's description, dates or publication.
 
-    The file can be replaced only before approval: an approved text changes
-    through a new version (`policy_new_version`).
+    Once approved, its title, kind, version, coverage, approval date and
+    file are fixed: an approved text changes through a new version
+    (`policy_new_version`). Its owner, summary, review date (never before
+    the approval) and publication still change. `version` None keeps it.
     """
+    stored = PolicyDocument.objects.select_for_update().get(pk=policy.pk)
+    version = stored.version if version is None else _clean_text(version, 20)
     errors = _policy_errors(
         title=title,
         covers=covers,
@@ -712,36 +822,61 @@ def policy_update(
         is_published=is_published,
         file=file,
     )
-    if file is not None and policy.approved_on:
-        errors["file"] = _("An approved document changes through a new version.")
-    newer = policy.superseded_by
+    if not version:
+        errors["version"] = _("Give the version's number.")
+    if stored.approved_on:
+        wanted = {
+            "title": _clean_text(title, 300),
+            "kind": kind,
+            "version": version,
+            "covers": _ordered_covers(covers),
+            "approved_on": approved_on,
+        }
+        for name in POLICY_FIXED_WHEN_APPROVED:
+            if wanted[name] != getattr(stored, name):
+                errors[name] = _(
+                    "Fixed once the document is approved: a new version changes it."
+                )
+        if file is not None:
+            errors["file"] = _("An approved document changes through a new version.")
+    newer = stored.superseded_by
     if is_published and newer is not None and newer.approved_on:
         errors["is_published"] = _("A superseded version is not published.")
     if errors:
         raise ValidationError(errors)
-    policy.title = _clean_text(title, 300)
-    policy.kind = kind
-    policy.covers = _ordered_covers(covers)
-    policy.owner = owner
-    policy.approved_on = approved_on
-    policy.review_due = review_due
-    policy.summary = (summary or "").strip()
-    policy.is_published = is_published
+    stored.title = _clean_text(title, 300)
+    stored.kind = kind
+    stored.version = version
+    stored.covers = _ordered_covers(covers)
+    stored.owner = owner
+    stored.approved_on = approved_on
+    stored.review_due = review_due
+    stored.summary = (summary or "").strip()
+    stored.is_published = is_published
     if file is not None:
-        policy.original_name = PurePath(getattr(file, "name", "") or "doc").name
-        policy.file.save(policy.original_name[-255:], file, save=False)
-    policy._history_user = by
-    policy.save()
-    return policy
+        stored.original_name = PurePath(getattr(file, "name", "") or "doc").name
+        stored.file.save(stored.original_name[-255:], file, save=False)
+    stored._history_user = by
+    stored.save()
+    return stored
 
 
 @transaction.atomic
 def policy_new_version(
-    *, policy, by, version, file, approved_on=None, review_due=None, summary=None
+    *,
+    policy,
+    by,
+    version,
+    file,
+    title=None,
+    approved_on=None,
+    review_due=None,
+    summary=None,
 ):
     """Issue a new version of `policy`; the old one is superseded, kept and
-    readable. The new version keeps the title, kind, coverage, owner and
-    publication of the old."""
+    readable. The new version keeps the kind, coverage, owner and
+    publication of the old, and its title unless `title` gives a new one;
+    it cannot be approved before the version it replaces."""
     policy = PolicyDocument.objects.select_for_update().get(pk=policy.pk)
     if policy.superseded_by_id:
         raise ValidationError(
@@ -754,11 +889,16 @@ def policy_new_version(
         errors["version"] = _("The new version needs a number of its own.")
     if file is None:
         errors["file"] = _("Choose the new version's file.")
+    if approved_on and policy.approved_on and approved_on < policy.approved_on:
+        errors["approved_on"] = _(
+            "The new version cannot be approved before the version it "
+            "replaces (%(date)s)."
+        ) % {"date": date_format(policy.approved_on, "DATE_FORMAT")}
     if errors:
         raise ValidationError(errors)
     new = policy_create(
         by=by,
-        title=policy.title,
+        title=policy.title if title is None else title,
         kind=policy.kind,
         file=file,
         covers=policy.covers,
@@ -796,14 +936,17 @@ __all__ = [
     "disposal_list_approve",
     "disposal_list_build",
     "disposal_list_cancel",
+    "disposal_list_items",
     "legal_hold_clear",
     "legal_hold_set",
     "policy_create",
     "policy_delete",
+    "policy_fixed_fields",
     "policy_new_version",
     "policy_update",
     "record_delete",
     "record_register",
     "record_type_update",
     "register_issued_document",
+    "skip_reason",
 ]

@@ -12,7 +12,9 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.shortcuts import redirect, render
+from django.utils.formats import date_format
 from django.utils.text import slugify
+from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
 from django_tables2 import RequestConfig
@@ -334,14 +336,19 @@ def _disposal(request, pk):
 
 
 def disposal_detail(request, pk):
+    """A disposal list: its records, which approval skips (or skipped) and
+    why, its archive and, once approved, what was disposed of."""
     disposal = _disposal(request, pk)
     proposed = disposal.status == DisposalStatus.PROPOSED
+    listed = services.disposal_list_items(disposal)
     return render(
         request,
         "records/disposal_detail.html",
         {
             "disposal": disposal,
-            "items": disposal.items.all(),
+            "listed": listed,
+            "skipped_count": sum(1 for row in listed if row.skipped),
+            "proposed": proposed,
             "log": disposal.log_entries.select_related("disposed_by"),
             "can_approve": proposed and can(request.user, Action.APPROVE, disposal),
             "can_cancel": proposed and can(request.user, Action.CHANGE, disposal),
@@ -410,7 +417,8 @@ def disposal_log(request):
     if request.GET.get("export") == "csv":
         rows = (
             [
-                entry.disposed_at,
+                # In Jakarta time and words, as the page shows it (stored UTC).
+                date_format(localtime(entry.disposed_at), "DATETIME_FORMAT"),
                 str(entry.disposed_by),
                 entry.disposal_list_id,
                 entry.record_number,
@@ -511,11 +519,13 @@ def policy_create(request):
 
 @require_http_methods(["GET", "POST"])
 def policy_edit(request, pk):
+    """Describe a document anew; an approved one's text shows read-only."""
     policy = _policy(request, pk)
     require(request.user, Action.CHANGE, policy)
     initial = {
         "title": policy.title,
         "kind": policy.kind,
+        "version": policy.version,
         "covers": policy.covers,
         "owner": policy.owner,
         "approved_on": policy.approved_on,
@@ -523,9 +533,12 @@ def policy_edit(request, pk):
         "summary": policy.summary,
         "is_published": policy.is_published,
     }
-    form = PolicyEditForm(request.POST or None, request.FILES or None, initial=initial)
-    if policy.approved_on:
-        del form.fields["file"]
+    form = PolicyEditForm(
+        request.POST or None,
+        request.FILES or None,
+        initial=initial,
+        fixed=services.policy_fixed_fields(policy),
+    )
     if form.is_bound and form.is_valid():
         values = {"file": None, **form.cleaned_data}
         try:
@@ -542,7 +555,9 @@ def policy_edit(request, pk):
 def policy_new_version(request, pk):
     policy = _policy(request, pk)
     require(request.user, Action.CHANGE, policy)
-    form = PolicyVersionForm(request.POST or None, request.FILES or None)
+    form = PolicyVersionForm(
+        request.POST or None, request.FILES or None, initial={"title": policy.title}
+    )
     if form.is_bound and form.is_valid():
         try:
             new = services.policy_new_version(

@@ -6,18 +6,8 @@ show who answered what in an anonymous round; link hashes are not shown.
 
 from django.contrib import admin
 
+from mitra.core.admin import ReadOnlyAdmin
 from mitra.surveys.models import Instrument, Invitation, Round
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Instrument)
