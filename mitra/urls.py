@@ -24,5 +24,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
+handler404 = "mitra.core.views.page_not_found"
+
 admin.site.site_header = "Mitra"
 admin.site.site_title = "Mitra"

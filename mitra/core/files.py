@@ -47,6 +47,11 @@ def private_upload_to(instance, filename):
     return f"{label}/{timezone.now():%Y/%m}/{secrets.token_hex(8)}-{stem}{suffix}"
 
 
+class StoredFileMissing(Http404):
+    """The record may be seen, but its file is gone from storage: the 404
+    page says so, so that someone uploads it again."""
+
+
 def attachment_response(field_file, *, filename=None):
     """Stream a stored file as a download, or answer 404 when it is gone."""
     if not field_file:
@@ -54,7 +59,7 @@ def attachment_response(field_file, *, filename=None):
     try:
         handle = field_file.open("rb")
     except (FileNotFoundError, OSError) as error:
-        raise Http404 from error
+        raise StoredFileMissing from error
     name = filename or PurePath(field_file.name).name.split("-", 1)[-1]
     response = FileResponse(handle, as_attachment=True, filename=name)
     response["X-Content-Type-Options"] = "nosniff"

@@ -25,6 +25,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django_tables2 import RequestConfig
 
 from mitra.core import services
+from mitra.core.files import StoredFileMissing
 from mitra.core.filters import UserFilterSet
 from mitra.core.forms import (
     MitraPasswordResetForm,
@@ -43,6 +44,14 @@ from mitra.core.permissions import (
     visible,
 )
 from mitra.core.tables import UserTable
+
+
+@login_not_required
+def page_not_found(request, exception):
+    """The 404 page; a file gone from storage says so instead."""
+    missing = isinstance(exception, StoredFileMissing)
+    template = "file_missing.html" if missing else "404.html"
+    return render(request, template, status=404)
 
 
 def profile(request):
