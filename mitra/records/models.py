@@ -31,6 +31,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from mitra.core import clock
@@ -533,7 +534,7 @@ def _refuse_raw_log_change(sender, instance, raw, **kwargs):
 class PolicyKind(models.TextChoices):
     POLICY = "policy", _("Policy")
     PROCEDURE = "procedure", _("Procedure")
-    FORM = "form", _("Form")
+    FORM = "form", pgettext_lazy("document kind", "Form")
     OTHER = "other", _("Other")
 
 
