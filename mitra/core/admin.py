@@ -313,36 +313,29 @@ class MitraTabularInline(PrivateFilesMixin, admin.TabularInline):
         )
 
 
-class ReadOnlyAdmin(MitraAdmin):
+class _ShownOnly:
+    """Neither add, change nor delete: the rows change through Mitra's own
+    pages."""
+
+    def delete_refusal(self, request, obj):
+        return READ_ONLY_REASON
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ReadOnlyAdmin(_ShownOnly, MitraAdmin):
     """Rows the admin only shows: they change through Mitra's own pages."""
 
-    def delete_refusal(self, request, obj):
-        return READ_ONLY_REASON
 
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class ReadOnlyHistoryAdmin(MitraHistoryAdmin):
+class ReadOnlyHistoryAdmin(_ShownOnly, MitraHistoryAdmin):
     """Rows with a history the admin only shows (no revert either)."""
-
-    def delete_refusal(self, request, obj):
-        return READ_ONLY_REASON
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Unit)
