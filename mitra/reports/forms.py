@@ -34,6 +34,11 @@ class YearForm(forms.Form):
 
     year = _year_field(_("Year"))
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # An unbound form shows the year the page is computed for.
+        self.fields["year"].initial = today().year
+
     def chosen_year(self):
         if self.is_valid() and self.cleaned_data.get("year"):
             return self.cleaned_data["year"]

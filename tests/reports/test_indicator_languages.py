@@ -2,6 +2,7 @@
 is measured and a rule set's description show in the language of the page
 (Indonesian by default), falling back to the other one when empty."""
 
+import datetime
 import importlib
 import io
 import zipfile
@@ -12,6 +13,7 @@ from django.urls import reverse
 from django.utils import translation
 from pypdf import PdfReader
 
+from mitra.core.clock import frozen
 from mitra.reports.models import Indicator, RuleSet
 
 SEED = importlib.import_module(
@@ -149,3 +151,10 @@ def test_the_migration_leaves_a_text_the_office_changed(db):
         "Rumusan baru dari kantor.",
         "",
     )
+
+
+def test_the_year_field_shows_the_year_the_page_is_computed_for(users, client_for):
+    with frozen(datetime.date(2026, 5, 1)):
+        page = client_for(users["auditor"]).get(reverse("reports:indicators"))
+
+    assert 'value="2026"' in page.content.decode()
