@@ -9,6 +9,7 @@ with an issued recap, …), asking the app's own rule and giving its reason,
 and deletes through the app's service where there is one.
 """
 
+import re
 from functools import partial
 
 from django.contrib import admin, messages
@@ -27,6 +28,16 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from mitra.core.models import JobRun, Notification, OutboxEmail, Unit, User
+
+#: A path segment carrying a personal link's secret (a random token or a
+#: signed value, 32 characters or more).
+LINK_TOKEN = re.compile(r"(?<=/)[A-Za-z0-9_\-:.]{32,}(?=/|\s|$)")
+
+
+def mask_link_tokens(text):
+    """Return `text` with the secret part of every personal link masked."""
+    return LINK_TOKEN.sub("…", text or "")
+
 
 # --- Private files ----------------------------------------------------------
 
@@ -369,7 +380,14 @@ class NotificationAdmin(MitraAdmin):
 
 @admin.register(OutboxEmail)
 class OutboxEmailAdmin(MitraAdmin):
-    """The outbox: the office sees here what failed, why, and when it retries."""
+    """The outbox: the office sees here what failed, why, and when it retries.
+
+    An email's text is shown, never edited, with the personal part of every
+    link masked: whoever reads the outbox cannot answer a partner's survey
+    or follow a partner's proposal in their place.
+    """
+
+    exclude = ["body", "html_body"]
 
     list_display = [
         "recipient",
@@ -391,11 +409,21 @@ class OutboxEmailAdmin(MitraAdmin):
         "next_attempt_at",
         "created_at",
         "sent_at",
+        "masked_body",
+        "masked_html_body",
     ]
     actions = ["retry"]
 
     def has_add_permission(self, request):
         return False
+
+    @admin.display(description=_("text"))
+    def masked_body(self, email):
+        return format_html("<pre>{}</pre>", mask_link_tokens(email.body))
+
+    @admin.display(description=_("HTML text"))
+    def masked_html_body(self, email):
+        return mask_link_tokens(email.html_body) or self.get_empty_value_display()
 
     @admin.action(description=_("Try the selected failed emails again"))
     def retry(self, request, queryset):
