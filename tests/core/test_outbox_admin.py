@@ -24,9 +24,8 @@ def test_the_admin_masks_the_personal_part_of_every_link(users, client_for):
 
 
 def test_masking_keeps_ordinary_addresses():
-    text = (
-        "See http://mitra.test/agreements/12/ and http://mitra.test/s/" + "a" * 43 + "/"
-    )
+    token = "a" * 43
+    text = f"See http://mitra.test/agreements/12/ and http://mitra.test/s/{token}/"
     masked = mask_link_tokens(text)
     assert "/agreements/12/" in masked
     assert token not in masked
