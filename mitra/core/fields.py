@@ -6,6 +6,7 @@ choices in code rather than editable data.
 """
 
 from django.db import models
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 
@@ -48,3 +49,11 @@ class TridharmaFieldsModel(models.Model):
         return ", ".join(
             str(label) for value, label in Tridharma.choices if getattr(self, value)
         )
+
+
+def name_in_language(name, name_en):
+    """A name kept in Indonesian with its English one, as the reader reads
+    it: English when the active language is and there is one."""
+    if name_en and (translation.get_language() or "").startswith("en"):
+        return name_en
+    return name

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from mitra.core.fields import Scope
+from mitra.core.fields import Scope, name_in_language
 from mitra.core.models import GatedQuerySet, TimeStampedModel
 from mitra.partners.names import normalize_name
 
@@ -37,7 +37,7 @@ class PartnerKind(models.Model):
         verbose_name_plural = _("partner kinds")
 
     def __str__(self):
-        return self.name
+        return name_in_language(self.name, self.name_en)
 
 
 class PartnerQuerySet(GatedQuerySet):

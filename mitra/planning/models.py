@@ -33,7 +33,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from mitra.agreements.models import DocumentType
-from mitra.core.fields import Scope, TridharmaFieldsModel
+from mitra.core.fields import Scope, TridharmaFieldsModel, name_in_language
 from mitra.core.files import private_upload_to
 from mitra.core.models import GatedQuerySet, TimeStampedModel
 from mitra.core.validators import FileValidator
@@ -60,7 +60,7 @@ class CooperationType(TridharmaFieldsModel, TimeStampedModel):
         verbose_name_plural = _("cooperation types")
 
     def __str__(self):
-        return self.name
+        return name_in_language(self.name, self.name_en)
 
     def get_absolute_url(self):
         return reverse("planning:type_edit", args=[self.pk])

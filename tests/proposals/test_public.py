@@ -8,6 +8,8 @@ from django.test import override_settings
 from django.urls import reverse
 
 from mitra.core.models import Notification, OutboxEmail
+from mitra.partners.models import PartnerKind
+from mitra.planning.models import CooperationType
 from mitra.proposals import services
 from mitra.proposals.models import EventKind, Proposal, Source, Status
 from tests.factories import PartnerFactory
@@ -316,3 +318,18 @@ def test_status_pages_are_rate_limited(client, public_proposal):
     codes = {client.get(url, REMOTE_ADDR="192.0.2.9").status_code for _ in range(130)}
 
     assert codes == {404, 429}
+
+
+@pytest.mark.indonesian
+def test_the_form_names_kinds_and_cooperation_types_in_the_readers_language(client, db):
+    kind = PartnerKind.objects.filter(name_en__gt="").first()
+    form = CooperationType.objects.filter(is_active=True, name_en__gt="").first()
+    url = reverse("proposals:public_create")
+
+    indonesian = client.get(url).content.decode()
+    client.post(reverse("set_language"), {"language": "en", "next": url})
+    english = client.get(url).content.decode()
+
+    assert kind.name in indonesian and kind.name_en in english
+    assert form.name in indonesian and form.name_en in english
+    assert kind.name_en not in indonesian or kind.name_en == kind.name
