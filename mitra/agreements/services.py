@@ -12,7 +12,6 @@ after its parent is common in real registers, so it is reported as a
 warning, never refused.
 """
 
-import datetime
 import logging
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -32,6 +31,7 @@ from mitra.agreements.models import (
     Participation,
     Status,
 )
+from mitra.core.clock import EARLIEST_DATE, LATEST_DATE
 from mitra.core.fields import Scope, Tridharma
 from mitra.core.models import UnitKind
 from mitra.core.permissions import acting_unit_ids, manages_all
@@ -437,11 +437,6 @@ def _check_number(agreement, errors):
             _("Another agreement already has the number %(number)s.")
             % {"number": agreement.number},
         )
-
-
-#: Dates outside this range are typing mistakes, not agreements.
-EARLIEST_DATE = datetime.date(1950, 1, 1)
-LATEST_DATE = datetime.date(2199, 12, 31)
 
 
 def _check_dates(agreement, errors):

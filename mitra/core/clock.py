@@ -10,6 +10,11 @@ import datetime
 
 from django.utils import timezone
 
+#: Plausible dates for a document of the office. Anything outside is far
+#: more likely a typing error ("2204" for "2024") than a real date.
+EARLIEST_DATE = datetime.date(1950, 1, 1)
+LATEST_DATE = datetime.date(2199, 12, 31)
+
 _frozen_now = None
 
 

@@ -40,6 +40,8 @@ from typing import Any, Literal
 
 from django.utils.translation import gettext_lazy as _
 
+from mitra.core.clock import EARLIEST_DATE, LATEST_DATE
+
 __all__ = [
     "CANONICAL_FIELDS",
     "DOCUMENT_TYPES",
@@ -419,10 +421,6 @@ HEADER_SYNONYMS: dict[str, tuple[str, ...]] = {
     ),
 }
 
-#: Plausible dates for a cooperation document. Anything outside is far more
-#: likely a typing error ("2204" for "2024") than a real date.
-EARLIEST_DATE = datetime.date(1950, 1, 1)
-LATEST_DATE = datetime.date(2199, 12, 31)
 
 # Two-digit years follow the POSIX convention: 69-99 are 1969-1999,
 # 00-68 are 2000-2068.

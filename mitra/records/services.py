@@ -163,6 +163,11 @@ def record_register(*, record_type, title, issued_on, file, by, note=""):
         errors["title"] = _("Give the record a title.")
     if issued_on is None:
         errors["issued_on"] = _("Give the date of issue.")
+    elif issued_on < clock.EARLIEST_DATE:
+        errors["issued_on"] = _("Give a date between %(first)s and %(last)s.") % {
+            "first": clock.EARLIEST_DATE.year,
+            "last": clock.today().year,
+        }
     elif issued_on > clock.today():
         errors["issued_on"] = _("The date of issue cannot be in the future.")
     if file is None:

@@ -158,3 +158,10 @@ def test_a_date_of_issue_in_the_future_is_refused(users):
         )
 
     assert "issued_on" in refusal.value.message_dict
+
+
+def test_a_record_dated_before_1950_is_a_typing_mistake(users):
+    with pytest.raises(ValidationError) as refused:
+        hand_record(users["office"], issued_on=datetime.date(1, 1, 1))
+
+    assert "issued_on" in refused.value.message_dict
