@@ -39,6 +39,7 @@ from django.apps import apps
 from django.core.exceptions import SuspiciousFileOperation
 from django.db.models import Prefetch, Q
 from django.urls import NoReverseMatch, reverse
+from django.utils.formats import date_format
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -586,7 +587,7 @@ def policy_coverage(indicator, year, user):
     }
     result.tables = [
         Table(
-            _("Stages covered on %(date)s") % {"date": on.isoformat()},
+            _("Stages covered on %(date)s") % {"date": date_format(on, "DATE_FORMAT")},
             [_("Stage"), _("Covered by")],
             [
                 [

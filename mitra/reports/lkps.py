@@ -26,7 +26,7 @@ import io
 
 from django.db.models import Prefetch, Q
 from django.urls import reverse
-from django.utils.formats import date_format
+from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
@@ -242,13 +242,16 @@ class _Extras:
         partner = agreement.partner
         if partner.pk not in self._satisfaction:
             try:
+                from mitra.surveys.results import display
                 from mitra.surveys.selectors import partner_satisfaction
             except ImportError:
                 self._satisfaction[partner.pk] = "—"
             else:
                 index = partner_satisfaction(partner)
+                # Rounded half up to 2 places as the surveys pages show it.
                 self._satisfaction[partner.pk] = (
-                    _("Yes (index %(index)s)") % {"index": index}
+                    _("Yes (index %(index)s)")
+                    % {"index": number_format(display(index), 2)}
                     if index is not None
                     else _("No")
                 )

@@ -23,8 +23,10 @@ set's counting window: signed in the year, or in force at some time in it.
 
 Every signed agreement of the year (signed in it or in force during it) is
 judged, so that the page can say why one does not count: its document type,
-the counting window, and — for the weighted count — its level (a jurusan's
-agreement is not a study programme's) and its partner's category.
+the counting window; for the percentage and the weighted count its level (a
+jurusan's agreement is not a study programme's) and its partner's category,
+and for the percentage its forms; for the output count a partner that is not
+industry, or no activity in the year when the denominator asks for one.
 """
 
 import dataclasses
@@ -350,43 +352,68 @@ def _of_programme(agreements, unit):
     ]
 
 
-def _percentage(result, programmes, agreements, categories, **_settings):
+def _forms_of(agreement, form_types):
+    """The rule set's forms `agreement` is in: through its cooperation types,
+    or the form of one of its activities in the year; `form_types` maps a
+    cooperation type's id to the form it belongs to."""
+    types = {each.pk for each in agreement.cooperation_types.all()} | {
+        activity.form_id for activity in agreement.year_activities if activity.form_id
+    }
+    return sorted(
+        {form_types[pk] for pk in types if pk in form_types},
+        key=lambda form: form.ordering,
+    )
+
+
+def _judge_percentage(agreement, *, reasons, programme_ids, assigned, form_types):
+    """Decide whether `agreement` qualifies its programmes under a percentage
+    rule set, and why not: the reasons of `_programme_reasons`, and a
+    cooperation in none of the counted forms."""
+    reasons, listed = _programme_reasons(
+        agreement, reasons=reasons, programme_ids=programme_ids, assigned=assigned
+    )
+    forms = _forms_of(agreement, form_types)
+    if not forms:
+        reasons.append(
+            _("No cooperation type or activity in one of the counted forms.")
+        )
+    return Counted(
+        agreement,
+        counts=not reasons,
+        category=assigned.category,
+        explicit=assigned.explicit,
+        forms=forms,
+        reason=" ".join(reasons),
+        programme_ids=listed,
+    )
+
+
+def _percentage(
+    result, programmes, agreements, categories, *, candidates, ineligible, **_settings
+):
     form_types = {}
     for form in result.rule_set.forms.prefetch_related("cooperation_types"):
         for cooperation_type in form.cooperation_types.all():
             form_types.setdefault(cooperation_type.pk, form)
-
-    def judge(agreement):
-        assigned = categories[agreement.partner_id]
-        types = {each.pk for each in agreement.cooperation_types.all()} | {
-            activity.form_id
-            for activity in agreement.year_activities
-            if activity.form_id
-        }
-        forms = sorted(
-            {form_types[pk] for pk in types if pk in form_types},
-            key=lambda form: form.ordering,
-        )
-        reason = ""
-        if assigned.category is None:
-            reason = _("The partner is in none of the rule set's categories.")
-        elif not forms:
-            reason = _("No cooperation type or activity in one of the counted forms.")
-        return Counted(
+    programme_ids = {unit.pk for unit in programmes}
+    judged = [
+        _judge_percentage(
             agreement,
-            counts=not reason,
-            category=assigned.category,
-            explicit=assigned.explicit,
-            forms=forms,
-            reason=reason,
+            reasons=ineligible.get(agreement.pk, []),
+            programme_ids=programme_ids,
+            assigned=categories[agreement.partner_id],
+            form_types=form_types,
         )
+        for agreement in candidates
+    ]
 
     qualifying = 0
     for unit in programmes:
-        rows = [judge(agreement) for agreement in _of_programme(agreements, unit)]
+        rows = [row for row in judged if unit.pk in row.programme_ids]
         figure = ProgrammeFigure(unit, rows, value=any(row.counts for row in rows))
         qualifying += figure.value
         result.programmes.append(figure)
+    result.not_counted = [row for row in judged if not row.counts]
     result.numerator, result.denominator = qualifying, len(programmes)
     result.value = _ratio(qualifying, len(programmes), percent=True)
 
@@ -405,13 +432,14 @@ def _level_reason(agreement, programme_ids):
     )
 
 
-def _judge_weighted(agreement, *, reasons, programme_ids, assigned):
-    """Decide whether `agreement` counts under a weighted rule set, and why
-    not: a counted document type in the window (`reasons` says otherwise),
-    of a counted programme, with a partner in one of the categories.
+def _programme_reasons(agreement, *, reasons, programme_ids, assigned):
+    """Return why `agreement` counts for no programme, and the counted
+    programmes whose figure lists it.
 
-    A document of a counted type in the window is listed under each of its
-    counted programmes, with its weight or its reason.
+    The reasons are `reasons` (what `ineligibility` said), its level (see
+    `_level_reason`) and its partner's category (`assigned`). A document of
+    a counted type in the window is listed under each of its counted
+    programmes, with its contribution or its reason.
     """
     reasons = list(reasons)
     listed = ()
@@ -422,16 +450,25 @@ def _judge_weighted(agreement, *, reasons, programme_ids, assigned):
     level = _level_reason(agreement, programme_ids)
     if level:
         reasons.append(level)
-    category = assigned.category
-    if category is None:
+    if assigned.category is None:
         reasons.append(_("The partner is in none of the rule set's categories."))
+    return reasons, listed
+
+
+def _judge_weighted(agreement, *, reasons, programme_ids, assigned):
+    """Decide whether `agreement` counts under a weighted rule set, and why
+    not: the reasons of `_programme_reasons`; one that counts weighs its
+    partner's category's weight."""
+    reasons, listed = _programme_reasons(
+        agreement, reasons=reasons, programme_ids=programme_ids, assigned=assigned
+    )
     counts = not reasons
     return Counted(
         agreement,
         counts=counts,
-        category=category,
+        category=assigned.category,
         explicit=assigned.explicit,
-        weight=category.weight if counts else Decimal(0),
+        weight=assigned.category.weight if counts else Decimal(0),
         reason=" ".join(reasons),
         programme_ids=listed,
     )
@@ -462,8 +499,29 @@ def _weighted(
     result.value = _ratio(total, len(programmes), percent=False)
 
 
+def _cooperation_reasons(agreement, *, reasons, denominator):
+    """Return why `agreement` is not a cooperation an output rule set counts:
+    `reasons` (what `ineligibility` said), a partner not of an industry kind,
+    and — when `denominator` asks for one — no activity in the year."""
+    reasons = list(reasons)
+    if not (agreement.partner.kind_id and agreement.partner.kind.is_industry):
+        reasons.append(_("The partner is not of a kind counted as industry."))
+    if denominator == OutputDenominator.WITH_ACTIVITY and not agreement.year_activities:
+        reasons.append(_("No activity was recorded for this year."))
+    return reasons
+
+
 def _output(
-    result, programmes, agreements, categories, *, numerator, denominator, **_others
+    result,
+    programmes,
+    agreements,
+    categories,
+    *,
+    numerator,
+    denominator,
+    candidates,
+    ineligible,
+    **_others,
 ):
     kinds = (
         set(DOWNSTREAMING_KINDS)
@@ -487,13 +545,19 @@ def _output(
             else _("No output recorded on an activity in the year."),
         )
 
-    cooperations = [
-        agreement
-        for agreement in agreements
-        if agreement.partner.kind_id and agreement.partner.kind.is_industry
-    ]
-    if denominator == OutputDenominator.WITH_ACTIVITY:
-        cooperations = [each for each in cooperations if each.year_activities]
+    cooperations = []
+    for agreement in candidates:
+        reasons = _cooperation_reasons(
+            agreement,
+            reasons=ineligible.get(agreement.pk, []),
+            denominator=denominator,
+        )
+        if reasons:
+            result.not_counted.append(
+                Counted(agreement, counts=False, reason=" ".join(reasons))
+            )
+        else:
+            cooperations.append(agreement)
     judged = {agreement.pk: judge(agreement) for agreement in cooperations}
 
     for unit in programmes:

@@ -175,6 +175,39 @@ def test_policy_coverage_lists_the_stages_of_current_documents(units, users):
     ]
 
 
+def _one_current_policy():
+    from mitra.records.models import PolicyDocument
+
+    PolicyDocument.objects.create(
+        title="Prosedur inisiasi kerja sama",
+        covers=["initiation"],
+        version="1",
+        approved_on=datetime.date(2023, 1, 5),
+        file=pdf_upload("sop.pdf"),
+    )
+
+
+def test_policy_coverage_writes_its_day_as_a_date(units, users):
+    _one_current_policy()
+
+    result = result_for("B.1.2.9.1", users["office"])
+
+    assert result.tables[0].title == "Stages covered on 31 December 2024"
+
+
+@pytest.mark.indonesian
+def test_policy_coverage_writes_its_day_as_an_indonesian_date(units, users):
+    _one_current_policy()
+    indicator = next(
+        each for each in indicators_for_year(YEAR) if each.code == "B.1.2.9.1"
+    )
+
+    with frozen(TODAY):
+        result = compute(indicator, YEAR, users["office"])
+
+    assert result.tables[0].title == "Tahapan yang tercakup pada 31 Desember 2024"
+
+
 def test_policy_coverage_without_documents_has_no_evidence_yet(db, users):
     assert result_for("B.1.2.9.1", users["office"]).status == Status.NO_EVIDENCE
 

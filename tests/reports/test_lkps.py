@@ -234,3 +234,45 @@ def test_every_extra_column_works_without_surveys_or_evaluations(world, users):
 
     assert result.extra_columns == ["relevance", "satisfaction", "follow_up"]
     assert result.tables[0].rows[0].extras == ["", "No", "—"]
+
+
+@pytest.fixture
+def satisfied(monkeypatch):
+    """Every partner's last service index is 69.4444444444."""
+    from decimal import Decimal
+
+    from mitra.surveys import selectors
+
+    monkeypatch.setattr(
+        selectors, "partner_satisfaction", lambda partner: Decimal("69.4444444444")
+    )
+
+
+def test_the_satisfaction_index_is_written_with_two_decimals(world, users, satisfied):
+    result = lkps_table(
+        programme=world["units"]["ja1"],
+        ts=YEAR,
+        user=users["office"],
+        extra_columns=["satisfaction"],
+    )
+
+    assert result.tables[0].rows[0].extras == ["Yes (index 69.44)"]
+
+
+@pytest.mark.indonesian
+def test_the_satisfaction_index_is_written_the_indonesian_way_on_screen_and_in_xlsx(
+    world, users, client_for, satisfied
+):
+    client = client_for(users["office"])
+    programme = world["units"]["ja1"]
+
+    with frozen(TODAY):
+        page = client.get(lkps_url(programme, shown=1, extra="satisfaction"))
+        sheet = client.get(
+            lkps_url(programme, shown=1, extra="satisfaction", format="xlsx")
+        )
+
+    assert "Ya (indeks 69,44)" in page.content.decode()
+    assert "69.4444444444" not in page.content.decode()
+    workbook = load_workbook(io.BytesIO(sheet.content))
+    assert workbook["1-1"].cell(7, 11).value == "Ya (indeks 69,44)"
