@@ -28,7 +28,8 @@ The rules, in short (see the README's Roles section):
   outputs follow the activity, a relevance note its agreement;
 * the records register is read by those who read everything and kept by
   the office; the head sets legal holds and approves disposals; every staff
-  member reads the policy library, which the office keeps;
+  member reads the approved documents of the policy library, those who read
+  everything its drafts too, and the office keeps it;
 * the signing workflow of an agreement follows the agreement: its reviewers
   see the draft, the head assigns them, each decides only their own step;
   the office deals with the partner and terminates; the office, the head
@@ -768,10 +769,21 @@ def _kept_log_allows(user, action, entry):
     return action == Action.VIEW and reads_all(user)
 
 
+def _policy_rows(user, queryset):
+    if reads_all(user):
+        return queryset
+    if is_staff_user(user):
+        return queryset.filter(approved_on__isnull=False)
+    return queryset.none()
+
+
 def _policy_allows(user, action, policy):
-    """Every staff member reads the library; the office keeps it."""
+    """Every staff member reads the approved documents of the library, and
+    those who read everything its drafts too; the office keeps it."""
     if action == Action.VIEW:
-        return is_staff_user(user)
+        return reads_all(user) or (
+            is_staff_user(user) and getattr(policy, "approved_on", None) is not None
+        )
     if action == Action.DELETE:
         return manages_all(user) and not getattr(policy, "approved_on", None)
     return action in (Action.ADD, Action.CHANGE) and manages_all(user)
@@ -952,7 +964,7 @@ RULES = {
     "records.disposallist": (_read_all_rows, _disposal_list_allows),
     "records.disposalitem": (_read_all_rows, _kept_log_allows),
     "records.disposallog": (_read_all_rows, _kept_log_allows),
-    "records.policydocument": (_read_all_staff_rows, _policy_allows),
+    "records.policydocument": (_policy_rows, _policy_allows),
     "reports.evaluationreport": (_evaluation_report_rows, _evaluation_report_allows),
 }
 

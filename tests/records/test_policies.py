@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 
 from mitra.core.clock import frozen
 from mitra.records import selectors, services
@@ -143,3 +144,19 @@ def test_an_approved_document_changes_only_by_a_new_version(users):
     assert "file" in refusal.value.message_dict
     with pytest.raises(ValidationError):
         services.policy_delete(policy=approved, by=office)
+
+
+def test_unit_staff_read_approved_documents_only(users, client_for):
+    approved = policy(users["office"], title="Disetujui")
+    draft = policy(users["office"], title="Draf rahasia", approved_on=None)
+    unit = client_for(users["unit_a"])
+
+    listed = unit.get(reverse("records:policies")).content.decode()
+
+    assert "Disetujui" in listed and "Draf rahasia" not in listed
+    detail = "records:policy_detail"
+    assert unit.get(reverse(detail, args=[approved.pk])).status_code == 200
+    assert unit.get(reverse(detail, args=[draft.pk])).status_code == 404
+    assert unit.get(reverse("records:policy_file", args=[draft.pk])).status_code == 404
+    auditor = client_for(users["auditor"])
+    assert auditor.get(reverse(detail, args=[draft.pk])).status_code == 200
