@@ -278,7 +278,7 @@ def _last_years_report(year, users):
             analysis=(
                 "Jumlah kerja sama yang berlaku bertambah, terutama dengan "
                 "industri perkapalan dan teknologi informasi. Jurusan Bisnis "
-                "dan Pariwisata belum mencapai targetnya."
+                "dan Pariwisata belum menambah mitra baru."
             ),
             problems=(
                 "Beberapa unit terlambat mengisi monitoring. Satu kerja sama "
