@@ -204,6 +204,18 @@ def recap_as_of(monitoring_round):
     return clock.today()
 
 
+def issued_recap(monitoring_round):
+    """Return the recap version of a round in force (not superseded), or None.
+
+    A closed round's official recap is this version, frozen when the round
+    closed; anything printed from the records later is counted anew.
+    """
+    from mitra.documents.services import issued_documents
+    from mitra.monitoring.services import RECAP_FORM
+
+    return issued_documents(monitoring_round, kind=RECAP_FORM).current().first()
+
+
 def _period_text(start, end):
     if not start:
         return ""

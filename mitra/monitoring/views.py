@@ -12,6 +12,9 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.http import content_disposition_header
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -357,36 +360,92 @@ class RoundDeleteView(View):
 
 
 def round_recap(request, pk):
-    """The recap on screen, as XLSX (`?export=xlsx`), DOCX or PDF (`?format=`)."""
-    from mitra.documents.rendering import PrintError
-    from mitra.documents.services import form_context
-    from mitra.documents.views import CONTENT_TYPES, printed_form_response
+    """The recap on screen, as XLSX (`?export=xlsx`), DOCX or PDF (`?format=`).
+
+    A closed round's DOCX and PDF are the issued version's files: what was
+    frozen at closing, never the records as they are today. An open round's
+    are printed from the records and marked as a draft.
+    """
+    from mitra.documents.views import CONTENT_TYPES
 
     user = request.user
     monitoring_round = _round(user, pk)
+    issued = (
+        None if monitoring_round.is_open else selectors.issued_recap(monitoring_round)
+    )
     filename = f"monitoring-recap-{slugify(monitoring_round.title)[:60]}".rstrip("-")
     if request.GET.get("export") == "xlsx":
         recap = selectors.round_recap(monitoring_round, user=user)
-        return _recap_xlsx(recap, filename)
+        return _recap_xlsx(recap, filename, issued=issued, request=request)
     fmt = request.GET.get("format")
     if fmt:
         if fmt not in CONTENT_TYPES:
             return HttpResponseBadRequest(_("Choose the format: docx or pdf."))
-        context = form_context(services.RECAP_FORM, monitoring_round, user=user)
-        try:
-            return printed_form_response(
-                form=services.RECAP_FORM, context=context, fmt=fmt, filename=filename
-            )
-        except PrintError as error:
-            for message in error.messages:
-                messages.error(request, message)
-            return redirect("monitoring:recap", pk=monitoring_round.pk)
+        if issued is not None:
+            url = reverse("documents:issued_file", args=[issued.pk])
+            return redirect(f"{url}?format={fmt}")
+        return _draft_recap(request, monitoring_round, fmt, filename)
     recap = selectors.round_recap(monitoring_round, user=user)
     return render(
         request,
         "monitoring/recap.html",
-        {"round": monitoring_round, "recap": recap},
+        {
+            "round": monitoring_round,
+            "recap": recap,
+            "issued": issued,
+            "closed_note": _closed_recap_note(issued) if issued else "",
+        },
     )
+
+
+def _draft_recap(request, monitoring_round, fmt, filename):
+    """Print the recap from today's records, marked as not issued."""
+    from mitra.documents.rendering import PrintError
+    from mitra.documents.services import form_context
+    from mitra.documents.views import printed_form_response
+
+    context = form_context(services.RECAP_FORM, monitoring_round, user=request.user)
+    context["draft_mark"] = _("DRAFT — not issued")
+    try:
+        response = printed_form_response(
+            form=services.RECAP_FORM, context=context, fmt=fmt, filename=filename
+        )
+    except PrintError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return redirect("monitoring:recap", pk=monitoring_round.pk)
+    if fmt == "docx":
+        # The office's template may not print the mark: put it on top anyway.
+        response.content = _mark_docx(response.content, context["draft_mark"])
+    return response
+
+
+def _mark_docx(content, mark):
+    """Return the DOCX `content` with `mark` in bold red above everything."""
+    from docx import Document
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import RGBColor
+
+    document = Document(io.BytesIO(content))
+    paragraph = document.add_paragraph()
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    run = paragraph.add_run(mark)
+    run.bold = True
+    run.font.color.rgb = RGBColor(0xAA, 0x00, 0x00)
+    document.element.body.insert(0, paragraph._p)
+    output = io.BytesIO()
+    document.save(output)
+    return output.getvalue()
+
+
+def _closed_recap_note(issued):
+    return _(
+        "The round is closed. These figures are counted from today's data; "
+        "the official recap is version %(version)s, issued on %(date)s."
+    ) % {
+        "version": issued.version,
+        "date": date_format(timezone.localtime(issued.issued_at), "DATE_FORMAT"),
+    }
 
 
 def recap_headers():
@@ -444,11 +503,21 @@ def _date_cell(iso):
     return datetime.date.fromisoformat(iso) if iso else None
 
 
-def _sheet(workbook, title, headers, rows, *, first=False):
+def _sheet(workbook, title, headers, rows, *, first=False, note=None):
+    """Write one sheet; `note` is a (text, link) pair put above the headers."""
     sheet = workbook.active if first else workbook.create_sheet()
     sheet.title = str(title)[:31]
+    header_row = 1
+    if note is not None:
+        text, link = note
+        sheet.append([str(text)])
+        sheet["A1"].font = Font(bold=True, color="AA0000")
+        sheet.append([link])
+        sheet["A2"].hyperlink = link
+        sheet.append([])
+        header_row = 4
     sheet.append([str(header) for header in headers])
-    for cell in sheet[1]:
+    for cell in sheet[header_row]:
         cell.font = Font(bold=True)
     widths = [len(str(header)) for header in headers]
     for row in rows:
@@ -458,16 +527,26 @@ def _sheet(workbook, title, headers, rows, *, first=False):
             widths[index] = max(widths[index], min(len(str(value)), 60))
     for index, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width + 2
-    for cells in sheet.iter_rows(min_row=2):
+    for cells in sheet.iter_rows(min_row=header_row + 1):
         for cell in cells:
             if isinstance(cell.value, datetime.date):
                 cell.number_format = XLSX_DATE_FORMAT
-    sheet.freeze_panes = "A2"
+    sheet.freeze_panes = f"A{header_row + 1}"
     return sheet
 
 
-def _recap_xlsx(recap, filename):
-    """The recap as a workbook: entries, completion per unit, dormant agreements."""
+def _recap_xlsx(recap, filename, *, issued=None, request=None):
+    """The recap as a workbook: entries, completion per unit, dormant agreements.
+
+    With `issued` (the round is closed), the first sheet says the figures
+    are today's and links to the issued version, the official one.
+    """
+    note = None
+    if issued is not None:
+        note = (
+            _closed_recap_note(issued),
+            request.build_absolute_uri(issued.get_absolute_url()),
+        )
     workbook = Workbook()
     _sheet(
         workbook,
@@ -475,6 +554,7 @@ def _recap_xlsx(recap, filename):
         recap_headers(),
         (recap_row(row) for row in recap["entries"]),
         first=True,
+        note=note,
     )
     _sheet(
         workbook,
@@ -528,6 +608,24 @@ def _entry(user, pk):
     return get_for_user_or_404(selectors.entry_queryset(), user, pk=pk)
 
 
+def _frozen(request, entry):
+    """Answer a change to an entry of a closed round: 409 with the reason.
+
+    Whoever kept the form open while the office closed the round must learn
+    that the round is closed, not that their role forbids the page.
+    """
+    return render(
+        request,
+        "monitoring/locked.html",
+        {
+            "round": entry.round,
+            "message": _("The round is closed: its entries can no longer be changed."),
+            "back": entry.get_absolute_url(),
+        },
+        status=409,
+    )
+
+
 def entry_detail(request, pk):
     """One entry as filled so far, its evidence and its history."""
     user = request.user
@@ -556,6 +654,8 @@ class EntryEditView(View):
 
     def dispatch(self, request, *args, **kwargs):
         self.entry = _entry(request.user, kwargs["pk"])
+        if not self.entry.round.is_open:
+            return _frozen(request, self.entry)
         require(request.user, Action.CHANGE, self.entry)
         return super().dispatch(request)
 
@@ -637,6 +737,8 @@ class EntryEditView(View):
 def evidence_add(request, pk):
     """Attach one evidence file to an entry (from its page)."""
     entry = _entry(request.user, pk)
+    if not entry.round.is_open:
+        return _frozen(request, entry)
     require(request.user, Action.CHANGE, entry)
     form = EvidenceForm(request.POST, request.FILES, prefix="evidence")
     if form.is_valid():
@@ -669,8 +771,10 @@ def evidence_delete(request, pk):
         request.user,
         pk=pk,
     )
-    require(request.user, Action.DELETE, evidence)
     entry = evidence.entry
+    if not entry.round.is_open:
+        return _frozen(request, entry)
+    require(request.user, Action.DELETE, evidence)
     try:
         services.evidence_delete(evidence=evidence, by=request.user)
     except ValidationError as error:

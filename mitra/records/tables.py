@@ -22,7 +22,8 @@ def state_badge(record, on=None):
 
 
 class RecordTable(tables.Table):
-    """Records with their type; the queryset selects `record_type`."""
+    """Records with their type; the queryset selects `record_type` and
+    `document`."""
 
     title = tables.Column(verbose_name=_("Title"))
     record_type = tables.Column(
@@ -64,7 +65,12 @@ class RecordTable(tables.Table):
         return date_format(value, "DATE_FORMAT")
 
     def render_origin(self, record):
-        return _("Issued in Mitra") if record.document_id else _("Registered by hand")
+        if not record.document_id:
+            return _("Registered by hand")
+        # Versions of one document share its title: the version tells them apart.
+        return _("Issued in Mitra, version %(version)s") % {
+            "version": record.document.version
+        }
 
     def render_state(self, record):
         return state_badge(record)

@@ -92,7 +92,9 @@ def _export(records, kind):
 def record_list(request):
     """The register: every kept record, filtered; export as CSV or XLSX."""
     require(request.user, Action.VIEW, Record)
-    rows = Record.objects.for_user(request.user).select_related("record_type")
+    rows = Record.objects.for_user(request.user).select_related(
+        "record_type", "document"
+    )
     filterset = RecordFilterSet(request.GET or None, queryset=rows, request=request)
     table = RecordTable(filterset.qs)
     export = request.GET.get("export")

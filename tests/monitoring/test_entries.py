@@ -208,11 +208,61 @@ def test_a_closed_rounds_entries_are_frozen(
     client = client_for(users["unit_a"])
 
     assert client.get(entry_a.get_absolute_url()).context["can_change"] is False
-    assert client.get(edit_url(entry_a)).status_code == 403
+    assert client.get(edit_url(entry_a)).status_code == 409
     with pytest.raises(ValidationError):
         services.entry_update(
             entry=entry_a, by=users["office"], implementation_status="done"
         )
+
+
+def test_a_form_left_open_while_the_round_closed_says_the_round_is_closed(
+    users, client_for, monitoring_round, entry_a
+):
+    # given the unit opened the form, then the office closed the round
+    client = client_for(users["unit_a"])
+    assert client.get(edit_url(entry_a)).status_code == 200
+    services.round_close(monitoring_round=monitoring_round, by=users["office"])
+
+    # when the unit submits
+    response = client.post(
+        edit_url(entry_a),
+        {
+            "implementation_status": "done",
+            "evidence-TOTAL_FORMS": "0",
+            "evidence-INITIAL_FORMS": "0",
+            "submit": "1",
+        },
+    )
+
+    # then it is told the round is closed, not that its role is refused
+    assert response.status_code == 409
+    assert "The round is closed" in response.content.decode()
+    assert "Your role does not allow" not in response.content.decode()
+    entry_a.refresh_from_db()
+    assert not entry_a.is_submitted
+
+
+def test_evidence_of_a_closed_round_says_the_round_is_closed(
+    users, client_for, monitoring_round, entry_a
+):
+    evidence = services.evidence_add(
+        entry=entry_a, by=users["unit_a"], description="Daftar hadir", file=pdf_upload()
+    )
+    services.round_close(monitoring_round=monitoring_round, by=users["office"])
+    client = client_for(users["unit_a"])
+
+    added = client.post(
+        reverse("monitoring:evidence_add", args=[entry_a.pk]),
+        {"evidence-description": "Foto", "evidence-file": pdf_upload()},
+    )
+    deleted = client.post(reverse("monitoring:evidence_delete", args=[evidence.pk]))
+
+    for response in (added, deleted):
+        assert response.status_code == 409
+        assert "The round is closed" in response.content.decode()
+    assert list(MonitoringEvidence.objects.values_list("pk", flat=True)) == [
+        evidence.pk
+    ]
 
 
 def test_a_submitted_entry_stays_submitted_when_edited(users, entry_a):

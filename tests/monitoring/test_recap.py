@@ -3,6 +3,7 @@
 import datetime
 import io
 
+import pypdf
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -285,3 +286,122 @@ def test_the_workbook_holds_real_dates(answered, users, client_for):
     submitted_on = entries["001/PKS/2024"][14]
     assert submitted_on.is_date and submitted_on.number_format == "DD/MM/YYYY"
     assert entries["002/PKS/2024"][14].value in ("", None)
+
+
+def test_a_closed_rounds_docx_and_pdf_are_the_issued_files(
+    answered, users, client_for, agreement_a
+):
+    # given the round was closed, then one of its agreements renamed
+    with frozen(CLOSING):
+        issued = services.round_close(monitoring_round=answered, by=users["office"])
+    agreement_a.title = "Judul baru"
+    agreement_a.save()
+    client = client_for(users["office"])
+    url = reverse("monitoring:recap", args=[answered.pk])
+
+    downloads = {}
+    for fmt in ("docx", "pdf"):
+        # when the recap is downloaded
+        response = client.get(url, {"format": fmt})
+
+        # then it is the issued version, as it was frozen
+        file_url = reverse("documents:issued_file", args=[issued.pk])
+        assert response.status_code == 302
+        assert response["Location"] == f"{file_url}?format={fmt}"
+        field = issued.docx_file if fmt == "docx" else issued.pdf_file
+        with field.open("rb") as handle:
+            stored = handle.read()
+        downloads[fmt] = response_bytes(client.get(response["Location"]))
+        assert downloads[fmt] == stored
+    assert "Magang industri" in docx_text(downloads["docx"])
+    assert "Judul baru" not in docx_text(downloads["docx"])
+
+
+def test_a_closed_rounds_page_and_workbook_say_they_are_todays_data(
+    answered, users, client_for
+):
+    with frozen(CLOSING):
+        issued = services.round_close(monitoring_round=answered, by=users["office"])
+    client = client_for(users["office"])
+    url = reverse("monitoring:recap", args=[answered.pk])
+
+    page = client.get(url).content.decode()
+    xlsx = client.get(url, {"export": "xlsx"})
+
+    assert "counted from today&#x27;s data" in page
+    assert f'href="{issued.get_absolute_url()}"' in page
+    sheet = load_workbook(io.BytesIO(response_bytes(xlsx))).worksheets[0]
+    assert "counted from today's data" in sheet["A1"].value
+    assert "version 1" in sheet["A1"].value
+    assert sheet["A2"].hyperlink.target.endswith(issued.get_absolute_url())
+    assert sheet["A4"].value == "No."
+    assert sheet.freeze_panes == "A5"
+    assert sheet.max_row == 4 + 3
+
+
+def test_an_open_rounds_docx_and_pdf_are_marked_as_drafts(answered, users, client_for):
+    client = client_for(users["office"])
+    url = reverse("monitoring:recap", args=[answered.pk])
+
+    with frozen(CLOSING):
+        docx = docx_text(response_bytes(client.get(url, {"format": "docx"})))
+        pdf = pdf_text(response_bytes(client.get(url, {"format": "pdf"})))
+        page = client.get(url).content.decode()
+
+    assert docx.splitlines()[0] == "DRAFT — not issued"
+    assert "DRAFT — not issued" in pdf
+    assert "today" not in page
+    with frozen(CLOSING):
+        issued = services.round_close(monitoring_round=answered, by=users["office"])
+    with issued.pdf_file.open("rb") as handle:
+        assert "DRAFT" not in pdf_text(handle.read())
+    with issued.docx_file.open("rb") as handle:
+        assert "DRAFT" not in docx_text(handle.read())
+
+
+def test_a_closed_rounds_recap_page_runs_a_fixed_number_of_queries(
+    answered, users, client_for, units
+):
+    services.round_close(monitoring_round=answered, by=users["office"])
+    client = client_for(users["office"])
+    url = reverse("monitoring:recap", args=[answered.pk])
+
+    def count():
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        return len(queries)
+
+    before = count()
+    services.round_reopen(monitoring_round=answered, by=users["office"])
+    for _ in range(5):
+        AgreementFactory(units=[units["ja1"]], end_date=datetime.date(2029, 1, 1))
+    services.round_add_entries(monitoring_round=answered, by=users["office"])
+    services.round_close(monitoring_round=answered, by=users["office"])
+
+    assert count() == before
+
+
+def test_the_pdf_never_leaves_the_signature_alone_on_the_last_page(users, units):
+    """With these twelve rows the signature used to open a page of its own."""
+    for number in range(12):
+        AgreementFactory(
+            units=[units["jb"]],
+            partner=PartnerFactory(name=f"PT Mitra {number}"),
+            start_date=datetime.date(2020, 1, 1),
+        )
+    with frozen(CLOSING):
+        monitoring_round = services.round_open(
+            by=users["office"],
+            period_kind=PeriodKind.YEAR,
+            year=2025,
+            reference_date=datetime.date(2025, 6, 30),
+            due_date=datetime.date(2025, 7, 31),
+        )
+        context = form_context("monitoring_recap", monitoring_round, user=None)
+        pdf = pypdf.PdfReader(
+            io.BytesIO(render_pdf(form="monitoring_recap", context=context))
+        )
+
+    last_page = pdf.pages[-1].extract_text()
+    assert "(....................................)" in last_page
+    assert "PT Mitra" in last_page

@@ -299,3 +299,14 @@ def test_pages_answer_odd_query_strings(users, client_for, name):
         reverse(name), {"page": "-3", "kind": "zzz", "versions": "\x00", "q": "a" * 500}
     )
     assert response.status_code == 200
+
+
+def test_the_list_tells_the_versions_of_one_document_apart(users, client_for):
+    source = AgreementFactory()
+    issue(source, by=users["office"])
+    issue(source, by=users["office"])
+
+    page = client_for(users["auditor"]).get(LIST).content.decode()
+
+    assert "Issued in Mitra, version 1" in page
+    assert "Issued in Mitra, version 2" in page
