@@ -6,7 +6,9 @@ module turns consecutive versions into a list of field changes.
 
 import datetime
 from dataclasses import dataclass, field
+from pathlib import PurePath
 
+from django.db import models
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
@@ -55,6 +57,9 @@ def _display(model_field, value, related):
         value = related.get((model_field.related_model, value), f"#{value}")
     if value in (None, ""):
         return "—"
+    if isinstance(model_field, models.FileField):
+        # Stored as "<folders>/<random>-<name>": the name is what was uploaded.
+        return PurePath(str(value)).name.split("-", 1)[-1]
     if isinstance(value, bool):
         return str(_("yes") if value else _("no"))
     if isinstance(value, datetime.datetime):

@@ -2,9 +2,12 @@
 
 import datetime
 
+from django.core.files.base import ContentFile
+
 from mitra.core.clock import frozen
 from mitra.core.history import history_entries
 from mitra.records.services import legal_hold_set
+from tests.agreements.uploads import PDF_BYTES
 from tests.factories import AgreementFactory
 from tests.records.helpers import hand_record
 
@@ -42,3 +45,12 @@ def test_dates_and_booleans_read_as_words(db):
     old, new = next(value for field, value in changes.items() if "start" in field)
     assert "2024-03-01" not in old and "2024" in old and "2" in new
     assert ("no", "yes") in changes.values()
+
+
+def test_a_file_reads_as_its_name_not_its_storage_path(users):
+    agreement = AgreementFactory()
+    agreement.signed_file.save("MoU bertanda tangan.pdf", ContentFile(PDF_BYTES))
+
+    (change,) = [c for c in changes_of(agreement) if c[1] == "—" and ".pdf" in c[2]]
+
+    assert change[2] == "mou-bertanda-tangan.pdf"
