@@ -9,9 +9,11 @@ import json
 
 from django.contrib import admin
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from mitra.core.admin import ReadOnlyAdmin
 from mitra.documents.models import FormTemplate, IssuedDocument, Letterhead, PrintedForm
+from mitra.documents.registry import get_form
 
 
 def _issued_file(fmt):
@@ -23,18 +25,26 @@ def _issued_file(fmt):
 
 @admin.register(IssuedDocument)
 class IssuedDocumentAdmin(ReadOnlyAdmin):
-    list_display = ["title", "kind", "version", "issued_at", "issued_by"]
+    list_display = ["title", "printed_form", "version", "issued_at", "issued_by"]
     list_filter = ["kind"]
     search_fields = ["title"]
     list_select_related = ["issued_by"]
     exclude = ["snapshot"]
-    readonly_fields = ["snapshot_text"]
+    readonly_fields = ["printed_form", "snapshot_text"]
     file_downloads = {
         "docx_file": _issued_file("docx"),
         "pdf_file": _issued_file("pdf"),
     }
 
-    @admin.display(description="snapshot")
+    @admin.display(description=_("printed form"), ordering="kind")
+    def printed_form(self, obj):
+        """The form's name as people call it, not its code."""
+        try:
+            return get_form(obj.kind).title
+        except LookupError:
+            return obj.kind
+
+    @admin.display(description=_("snapshot"))
     def snapshot_text(self, obj):
         return json.dumps(obj.snapshot, ensure_ascii=False, indent=2)
 
