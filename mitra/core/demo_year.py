@@ -19,7 +19,8 @@ import re
 from django.core.files.base import ContentFile
 from weasyprint import HTML
 
-from mitra.agreements.models import Activity, Agreement, Participation
+from mitra.agreements.models import Agreement
+from mitra.agreements.services import activity_create
 from mitra.core.clock import frozen
 from mitra.core.models import OutboxEmail, Unit, User
 from mitra.monitoring import services as monitoring
@@ -62,42 +63,45 @@ def load_year(day):
 
 def _indicator_data(day, users, units):
     office = users["humas"]
+    types = {kind.code: kind for kind in CooperationType.objects.all()}
     certification = Agreement.objects.get(number="114/PNM/HK/2024")
-    training = Activity.objects.create(
+    activity_create(
         agreement=certification,
+        by=office,
         title="Uji kompetensi skema Junior Web Developer",
-        form=CooperationType.objects.filter(code="sertifikasi").first(),
+        form=types.get("sertifikasi"),
         unit=units["PNM.TI.D3SI"],
         start_date=max(certification.start_date, day - datetime.timedelta(days=200)),
         end_date=day - datetime.timedelta(days=190),
         benefit="Lulusan memegang sertifikat kompetensi BNSP.",
         output="24 sertifikat kompetensi.",
-        created_by=office,
+        participations=[
+            {
+                "unit": units["PNM.TI.D3SI"],
+                "students": 26,
+                "certificates": 24,
+                "lecturers": 1,
+            }
+        ],
     )
-    Participation.objects.create(
-        activity=training,
-        unit=units["PNM.TI.D3SI"],
-        students=26,
-        certificates=24,
-        lecturers=1,
-    )
-    internship = Activity.objects.create(
+    internship = activity_create(
         agreement=Agreement.objects.get(number="110/PNM/HK/2023"),
+        by=office,
         title="Magang industri galangan kapal satu semester",
-        form=CooperationType.objects.filter(code="magang").first(),
+        form=types.get("magang"),
         unit=units["PNM.TK.D3KP"],
         start_date=day - datetime.timedelta(days=330),
         end_date=day - datetime.timedelta(days=150),
         benefit="Mahasiswa memperoleh 20 SKS dari magang yang diakui.",
         output="Laporan magang dan prototipe alat bantu pengelasan.",
-        created_by=office,
-    )
-    Participation.objects.create(
-        activity=internship,
-        unit=units["PNM.TK.D3KP"],
-        students=18,
-        students_credited=18,
-        lecturers=2,
+        participations=[
+            {
+                "unit": units["PNM.TK.D3KP"],
+                "students": 18,
+                "students_credited": 18,
+                "lecturers": 2,
+            }
+        ],
     )
     output_add(
         activity=internship,
